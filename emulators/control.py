@@ -1,0 +1,62 @@
+"""A client for the emulators' ``/_emulator`` admin endpoints, for tests and benchmarks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+
+class EmulatorControl:
+    """Drives one running emulator: faults, counters, settings and direct state changes."""
+
+    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = requests.Session()
+        self._timeout = timeout
+
+    def _call(self, method: str, path: str, json: Any = None, **params: Any) -> Any:
+        r = self._http.request(method, f"{self.base_url}/_emulator{path}", json=json, params=params or None,
+                               timeout=self._timeout)
+        r.raise_for_status()
+        return r.json() if r.content else None
+
+    def health(self) -> dict[str, Any]:
+        return self._call("GET", "/health")
+
+    def reset(self, state: bool = True) -> None:
+        self._call("POST", "/reset", state="1" if state else "0")
+
+    def counts(self) -> dict[str, int]:
+        return self._call("GET", "/requests")["counts"]
+
+    def total(self, prefix: str = "") -> int:
+        """Requests counted on routes whose name starts with ``prefix`` (e.g. ``"POST"``)."""
+        return sum(n for route, n in self.counts().items() if route.startswith(prefix))
+
+    def reset_counts(self) -> None:
+        self._call("DELETE", "/requests")
+
+    def add_fault(self, **rule: Any) -> None:
+        self._call("POST", "/faults", json=rule)
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def settings(self, **changes: Any) -> dict[str, Any]:
+        return self._call("POST" if changes else "GET", "/settings", json=changes or None)
+
+    def groups(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/groups")
+
+    def seed_group(self, **group: Any) -> dict[str, Any]:
+        return self._call("POST", "/groups", json=group)
+
+    def change_group(self, group_id: str, **changes: Any) -> dict[str, Any]:
+        return self._call("PATCH", f"/groups/{group_id}", json=changes)
+
+    def remove_group(self, group_id: str) -> None:
+        self._call("DELETE", f"/groups/{group_id}")
+
+    def expire_sessions(self) -> int:
+        return self._call("POST", "/sessions/expire")["expired"]

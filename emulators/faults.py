@@ -1,0 +1,77 @@
+"""Fault injection: rules a test switches on per route, consumed by the HTTP layer."""
+
+from __future__ import annotations
+
+import random
+import threading
+from enum import Enum
+from typing import Optional
+
+from pydantic import BaseModel, Field
+
+
+class FaultKind(str, Enum):
+    """What the emulator does to a matching request."""
+
+    LATENCY = "latency"  # wait `delay` seconds, then answer normally
+    STATUS = "status"  # answer `status` (429, 5xx, 401, 403...) without touching state
+    DROP_BEFORE = "drop_before"  # reset the connection before the request is processed
+    DROP_AFTER = "drop_after"  # process (commit) the request, then reset instead of answering
+    SLOW = "slow"  # wait `delay` seconds before processing: a client read timeout fires first
+
+
+class FaultRule(BaseModel):
+    """One fault. ``route`` is ``"METHOD /template"`` as counted, ``"METHOD *"`` or ``"*"``."""
+
+    route: str = "*"
+    kind: FaultKind
+    status: int = 503
+    retry_after: Optional[float] = None
+    delay: float = 0.0
+    times: Optional[int] = Field(default=None, description="fire this many times, then retire; None = until cleared")
+    probability: float = Field(default=1.0, ge=0.0, le=1.0, description="chance that a matching request is hit")
+    seed: Optional[int] = None
+    fired: int = 0
+
+    def matches(self, route: str) -> bool:
+        if self.route == "*" or self.route == route:
+            return True
+        method, _, template = self.route.partition(" ")
+        return template == "*" and route.startswith(method + " ")
+
+
+class FaultPlan:
+    """The active rules of one emulator; the first matching rule that fires wins."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[FaultRule] = []
+        self._rngs: dict[int, random.Random] = {}
+
+    def add(self, rule: FaultRule) -> None:
+        with self._lock:
+            self._rules.append(rule)
+            self._rngs[id(rule)] = random.Random(rule.seed)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+            self._rngs.clear()
+
+    def rules(self) -> list[FaultRule]:
+        with self._lock:
+            return [r.model_copy() for r in self._rules]
+
+    def take(self, route: str) -> FaultRule | None:
+        """The rule that applies to this request, if any; counts it as fired."""
+        with self._lock:
+            for rule in list(self._rules):
+                if not rule.matches(route):
+                    continue
+                if rule.probability < 1.0 and self._rngs[id(rule)].random() >= rule.probability:
+                    continue
+                rule.fired += 1
+                if rule.times is not None and rule.fired >= rule.times:
+                    self._rules.remove(rule)
+                return rule.model_copy()
+        return None

@@ -1,0 +1,281 @@
+"""The SoftwareOne Marketplace user-group API (Marketplace API 5.0.5458)."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import unquote
+
+from . import rql
+from .server import EmulatedApi, Request, Response, Route
+from .store import DocumentStore
+from .validation import SpecValidator
+
+GROUPS = "/public/v1/accounts/user-groups"
+LIST_PARAMS = {"limit", "offset", "select", "order"}
+DEFAULT_MODULES = ["MOD-1756", "MOD-1001", "MOD-1002", "MOD-1003", "MOD-1004", "MOD-1005"]
+
+
+class SwoApi(EmulatedApi):
+    """Stateful Marketplace user groups behind ``Authorization: Bearer``.
+
+    Every account seen gets its Default group ("Administrators", ``isDefault``),
+    which cannot be deleted. Settings: ``unique_names`` (reject a second group with
+    the same account and name; not documented, off by default), ``null_total``
+    (answer ``total: null`` in list metadata, which the spec allows),
+    ``default_limit``, ``max_limit`` (100), ``require_module`` (the seed spec's
+    "at least one module").
+    """
+
+    name = "swo"
+    spec_file = "swo-user-groups.openapi.json"
+
+    def __init__(self, store: DocumentStore, tokens: list[str] | None = None, latency_ms: float = 0.0,
+                 seed: int | None = None) -> None:
+        super().__init__(store, latency_ms)
+        self.tokens: set[str] = set(tokens or [])
+        self.validator = SpecValidator(self.spec_file)
+        self._rng = random.Random(seed)
+        self.settings = {"unique_names": False, "null_total": False, "default_limit": 10, "max_limit": 100,
+                         "require_module": True}
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("POST", GROUPS, self.create_group),
+            Route("GET", GROUPS, self.list_groups),
+            Route("GET", GROUPS + "/{id}", self.get_group),
+            Route("PUT", GROUPS + "/{id}", self.update_group),
+            Route("DELETE", GROUPS + "/{id}", self.delete_group),
+        ]
+
+    def error(self, status: int, message: str, errors: dict[str, list[str]] | None = None, **extra: Any) -> Response:
+        body: dict[str, Any] = {
+            "type": f"https://tools.ietf.org/html/rfc9110#section-15.{5 if status < 500 else 6}.{_section(status)}",
+            "title": message if status != 400 else "One or more validation errors occurred.",
+            "status": status,
+            "traceId": f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01",
+        }
+        if status == 400:
+            body["detail"] = message
+        if errors:
+            body["errors"] = errors
+        return Response(status, body)
+
+    def authenticate(self, request: Request, route: Route) -> Response | None:
+        auth = request.headers.get("authorization", "")
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or token not in self.tokens:
+            return self.error(401, "Authentication Failed")
+        return None
+
+    def validate(self, request: Request, route: Route) -> Response | None:
+        errors = self.validator.validate(request.method, request.path, {k: v for k, v in request.query.items()
+                                         if k in LIST_PARAMS}, request.headers, request.body)
+        if errors:
+            grouped: dict[str, list[str]] = {}
+            for e in errors:
+                grouped.setdefault(e.field, []).append(e.message)
+            return self.error(400, "; ".join(f"{k}: {', '.join(v)}" for k, v in grouped.items()), grouped)
+        return None
+
+    # -- user groups ------------------------------------------------------------------
+    def create_group(self, request: Request) -> Response:
+        body = request.json() or {}
+        problems = self._business_errors(body, creating=True)
+        if problems:
+            return self.error(400, "; ".join(f"{k}: {v[0]}" for k, v in problems.items()), problems)
+        account_id = body["account"]["id"]
+        with self.store.lock:
+            self._ensure_account(account_id)
+            if self.settings["unique_names"] and self._same_name(account_id, body["name"]):
+                return self.error(400, f"A user group named {body['name']!r} already exists in {account_id}",
+                                  {"name": ["A user group with this name already exists."]})
+            now = _now()
+            group = {
+                "id": self._new_id(),
+                "name": body["name"],
+                "revision": 1,
+                "description": body.get("description"),
+                "logo": body.get("logo"),
+                "account": self._account_ref(account_id),
+                "modules": [_ref(m["id"], "Module") for m in body.get("modules") or []],
+                "buyers": _refs(body.get("buyers"), "Buyer"),
+                "extensions": _refs(body.get("extensions"), "Extension"),
+                "isDefault": False,
+                "users": [],
+                "audit": {"created": {"at": now, "by": self._actor(request)}},
+            }
+            self.store.put(group["id"], group)
+        return Response(201, _view(group))
+
+    def get_group(self, request: Request) -> Response:
+        group = self.store.get(request.path_params["id"])
+        if group is None:
+            return self.error(404, f"User group {request.path_params['id']} not found")
+        return Response(200, _view(group))
+
+    def update_group(self, request: Request) -> Response:
+        body = request.json() or {}
+        with self.store.lock:
+            group = self.store.get(request.path_params["id"])
+            if group is None:
+                return self.error(404, f"User group {request.path_params['id']} not found")
+            problems = self._business_errors(body, creating=False)
+            if problems:
+                return self.error(400, "; ".join(f"{k}: {v[0]}" for k, v in problems.items()), problems)
+            # A delta update: supplied fields replace, omitted ones stay, null clears.
+            for key in ("name", "description", "logo"):
+                if key in body:
+                    group[key] = body[key]
+            if "modules" in body:
+                group["modules"] = [_ref(m["id"], "Module") for m in body["modules"] or []]
+            for key, kind in (("buyers", "Buyer"), ("extensions", "Extension")):
+                if key in body:
+                    group[key] = _refs(body[key], kind)
+            group["revision"] += 1
+            group["audit"]["updated"] = {"at": _now(), "by": self._actor(request)}
+            self.store.put(group["id"], group)
+        return Response(200, _view(group))
+
+    def delete_group(self, request: Request) -> Response:
+        with self.store.lock:
+            group = self.store.get(request.path_params["id"])
+            if group is None:
+                return self.error(404, f"User group {request.path_params['id']} not found")
+            if group.get("isDefault"):
+                return self.error(400, "The default user group of an account cannot be deleted.",
+                                  {"isDefault": ["The default user group cannot be deleted."]})
+            if group.get("users"):
+                n = len(group["users"])
+                return self.error(400, f"The user group has {n} user(s) assigned and cannot be deleted.",
+                                  {"users": [f"The user group has {n} user(s) assigned."]})
+            self.store.delete(group["id"])
+        return Response(204)
+
+    def list_groups(self, request: Request) -> Response:
+        params: dict[str, str] = {}
+        predicates = []
+        for part in filter(None, request.raw_query.split("&")):
+            key, eq, value = part.partition("=")
+            if eq and unquote(key) in LIST_PARAMS:
+                params[unquote(key)] = unquote(value)
+                continue
+            try:
+                predicates.append(rql.compile_filter(rql.parse(unquote(part))))
+            except rql.RqlError as exc:
+                return self.error(400, f"Invalid RQL query: {exc}", {"query": [str(exc)]})
+        try:
+            limit = int(params.get("limit", self.settings["default_limit"]))
+            offset = int(params.get("offset", 0))
+        except ValueError:
+            return self.error(400, "limit and offset must be integers")
+        limit = max(0, min(limit, int(self.settings["max_limit"])))
+        matches = [g for g in self.store.all() if all(p(g) for p in predicates)]
+        page = matches[offset : offset + limit] if limit else []
+        total = None if self.settings["null_total"] else len(matches)
+        return Response(200, {"$meta": {"pagination": {"offset": offset, "limit": limit, "total": total}},
+                              "data": [_view(g) for g in page]})
+
+    # -- helpers ----------------------------------------------------------------------
+    def _business_errors(self, body: dict[str, Any], creating: bool) -> dict[str, list[str]]:
+        problems: dict[str, list[str]] = {}
+        if (creating or "name" in body) and not str(body.get("name") or "").strip():
+            problems["name"] = ["The Name field is required."]
+        if creating and not (body.get("account") or {}).get("id"):
+            problems["account.id"] = ["The Account field is required."]
+        if (creating or "modules" in body) and self.settings["require_module"] and not body.get("modules"):
+            problems["modules"] = ["At least one module is required."]
+        for key in ("modules", "buyers", "extensions"):
+            ids = [item.get("id") for item in body.get(key) or []]
+            if len(ids) != len(set(ids)):
+                problems[key] = [f"Duplicate {key[:-1]} ids are not allowed."]
+        return problems
+
+    def _same_name(self, account_id: str, name: str) -> bool:
+        return any(g["account"]["id"] == account_id and g["name"] == name for g in self.store.all())
+
+    def _ensure_account(self, account_id: str) -> None:
+        accounts = self.store.get_meta("accounts", {})
+        if account_id in accounts:
+            return
+        accounts[account_id] = f"Account {account_id}"
+        self.store.set_meta("accounts", accounts)
+        default = {
+            "id": self._new_id(), "name": "Administrators", "revision": 1, "description": "Default group",
+            "account": self._account_ref(account_id), "modules": [_ref(m, "Module") for m in DEFAULT_MODULES],
+            "isDefault": True, "users": [{"id": "USR-0000-0001", "name": "Account Owner"}],
+            "audit": {"created": {"at": _now(), "by": {"id": "system", "name": "Platform"}}},
+        }
+        self.store.put(default["id"], default)
+
+    def _account_ref(self, account_id: str) -> dict[str, Any]:
+        name = self.store.get_meta("accounts", {}).get(account_id, f"Account {account_id}")
+        return {"id": account_id, "name": name}
+
+    def _actor(self, request: Request) -> dict[str, str]:
+        return {"id": "TKN-0000-0001", "name": "API token"}
+
+    def _new_id(self) -> str:
+        while True:
+            gid = f"UGR-{self._rng.randint(0, 9999):04d}-{self._rng.randint(0, 9999):04d}"
+            if self.store.get(gid) is None:
+                return gid
+
+    # -- admin ------------------------------------------------------------------------
+    def admin(self, request: Request, path: str) -> Response | None:
+        if path == "/groups":
+            if request.method == "POST":  # seed a group directly, bypassing the API
+                body = request.json()
+                with self.store.lock:
+                    self._ensure_account(body["account"]["id"])
+                    group = {"id": body.get("id") or self._new_id(), "revision": 1, "isDefault": False, "users": [],
+                             "audit": {"created": {"at": _now(), "by": {"id": "USR-0000-0001", "name": "Someone"}}},
+                             **body, "account": self._account_ref(body["account"]["id"])}
+                    group["modules"] = [_ref(m["id"], "Module") for m in group.get("modules") or []]
+                    self.store.put(group["id"], group)
+                return Response(201, group)
+            return Response(200, self.store.all())
+        if path.startswith("/groups/"):
+            gid = path[len("/groups/"):]
+            with self.store.lock:
+                group = self.store.get(gid)
+                if group is None:
+                    return Response(404, {"error": "no such group"})
+                if request.method == "DELETE":
+                    self.store.delete(gid)
+                    return Response(204)
+                if request.method == "PATCH":  # a change made outside Pulumi (e.g. in the portal)
+                    changes = request.json() or {}
+                    if "modules" in changes:
+                        changes["modules"] = [_ref(m, "Module") for m in changes["modules"]]
+                    if "users" in changes:
+                        changes["users"] = [{"id": u, "name": f"User {u}"} for u in changes["users"]]
+                    group.update(changes)
+                    group["revision"] += 1
+                    group["audit"]["updated"] = {"at": _now(), "by": {"id": "USR-0000-0001", "name": "Someone"}}
+                    self.store.put(gid, group)
+            return Response(200, group)
+        return None
+
+
+def _view(group: dict[str, Any]) -> dict[str, Any]:
+    """The platform omits null and empty fields from responses."""
+    return {k: v for k, v in group.items() if v is not None and v != [] and v != ""}
+
+
+def _ref(item_id: str, kind: str) -> dict[str, Any]:
+    return {"id": item_id, "name": f"{kind} {item_id}"}
+
+
+def _refs(items: list[dict[str, Any]] | None, kind: str) -> list[dict[str, Any]] | None:
+    return None if items is None else [_ref(i["id"], kind) for i in items]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _section(status: int) -> int:
+    return {400: 1, 401: 2, 403: 4, 404: 5, 409: 10, 429: 29, 500: 1, 502: 3, 503: 4, 504: 5}.get(status, 1)
