@@ -1,0 +1,20 @@
+"""The usergroups program: every group the stack's config lists, as a resource, and their outputs."""
+
+import pulumi
+
+from providers import SwoUserGroup, SymphonyUserGroup
+from providers import stack_config
+
+groups = stack_config.load()  # stops here, naming file, list and entry, if anything is wrong
+
+symphony = {key: SymphonyUserGroup(key, entry.args()) for key, entry in groups.symphony}
+swo = {key: SwoUserGroup(key, entry.args()) for key, entry in groups.swo}
+
+pulumi.export("symphonyGroups", {
+    key: {"id": g.id, "name": g.name, "type": g.type, "area": g.area, "active": g.active}
+    for key, g in symphony.items()
+})
+pulumi.export("swoGroups", {
+    key: {"id": g.id, "name": g.name, "accountId": g.account_id, "revision": g.revision, "modules": g.modules}
+    for key, g in swo.items()
+})

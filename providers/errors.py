@@ -1,0 +1,74 @@
+"""The errors providers raise: each renders as one line a user can act on, with no secret in it."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+
+class ProviderError(Exception):
+    """Base of every error the providers raise on purpose."""
+
+
+class ConfigError(ProviderError):
+    """Connection settings are missing or invalid; names the config key to fix."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{key}: {problem}")
+
+
+class ApiError(ProviderError):
+    """A call to the remote API failed with an HTTP status.
+
+    ``str()`` gives: ``<API>: <METHOD> <path> -> <status> <title>: <detail>; <field errors> (traceId ...)``.
+    """
+
+    def __init__(
+        self,
+        api: str,
+        method: str,
+        path: str,
+        status: int,
+        title: str,
+        detail: str = "",
+        field_errors: dict[str, list[str]] | None = None,
+        trace_id: str | None = None,
+        hint: str = "",
+    ) -> None:
+        self.api, self.method, self.path, self.status = api, method, path, status
+        self.title, self.detail, self.field_errors, self.trace_id = title, detail, field_errors or {}, trace_id
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        text = f"{self.api}: {self.method} {self.path} -> {self.status} {self.title}".rstrip()
+        if self.detail and self.detail != self.title:
+            text += f": {self.detail}"
+        if self.field_errors:
+            text += "; " + "; ".join(f"{k}: {', '.join(v)}" for k, v in self.field_errors.items())
+        if self.hint:
+            text += f" ({self.hint})"
+        if self.trace_id:
+            text += f" [traceId {self.trace_id}]"
+        return " ".join(text.split())  # one line, whatever the API put in its message
+
+
+class TransportError(ProviderError):
+    """No HTTP answer: connection refused, reset, dropped, or timed out.
+
+    ``sent`` tells whether the request may have reached the server: after a
+    POST with ``sent=True`` the outcome is unknown and must be looked up.
+    """
+
+    def __init__(self, api: str, method: str, path: str, reason: str, sent: bool) -> None:
+        self.api, self.method, self.path, self.reason, self.sent = api, method, path, reason, sent
+        super().__init__(f"{api}: {method} {path} failed: {reason}")
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret (and its longer fragments) replaced by ``***``."""
+    for secret in secrets:
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "***")
+    return text

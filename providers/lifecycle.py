@@ -1,0 +1,307 @@
+"""The resource lifecycle both user-group providers share.
+
+Each API contributes a ``GroupService`` (its client calls, in resource terms) and
+a pydantic model of its inputs; this module turns them into a
+``pulumi.dynamic.ResourceProvider`` with the behaviour users rely on:
+
+- ``check`` validates offline, names the property, passes preview unknowns through;
+- ``diff`` compares domain fields only: ``None``, absent and empty are equal, list
+  order is ignored, and the API's own fields that force a replace are declared;
+- ``create`` never makes a silent twin: it looks the group up by its natural key
+  first, adopts only when asked, and after an ambiguous POST failure finds out what
+  happened before it tries again;
+- ``read`` refreshes outputs and inputs, and drops a vanished group with a warning;
+- ``update`` sends the full declared state and returns every output;
+- ``delete`` treats "already gone" as success.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar, Generic, Iterable, TypeVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+from pydantic import BaseModel, ValidationError
+
+from .config import ConfigSource, EmptyConfig
+from .errors import ApiError, ConfigError, ProviderError, TransportError
+
+PROVIDER_KEY = "__provider"
+RECOVERY_DELAYS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+class GroupInputs(BaseModel):
+    """Base of the validated inputs of a user-group resource."""
+
+    adopt: bool = False
+    connection: str
+
+    def label(self) -> str:
+        """How messages name this group, e.g. ``'Operations' in ACC-1234-5678``."""
+        return repr(getattr(self, "name", "?"))
+
+
+I = TypeVar("I", bound=GroupInputs)
+
+
+class GroupService(ABC, Generic[I]):
+    """One API's user-group calls, in resource terms: every group is its outputs dict."""
+
+    @abstractmethod
+    def get(self, group_id: str) -> dict[str, Any] | None:
+        """The group's outputs, or ``None`` when the API says it does not exist."""
+
+    @abstractmethod
+    def find(self, inputs: I) -> list[dict[str, Any]]:
+        """Every group whose natural key matches ``inputs`` exactly (all pages)."""
+
+    @abstractmethod
+    def create(self, inputs: I) -> dict[str, Any]:
+        """One POST; returns the new group's outputs."""
+
+    @abstractmethod
+    def update(self, group_id: str, inputs: I) -> dict[str, Any]:
+        """One PUT with the full declared state; returns the outputs."""
+
+    @abstractmethod
+    def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
+        """Deletes (or deactivates) the group; a group that is already gone is success."""
+
+
+class GroupProvider(ResourceProvider, ABC, Generic[I]):
+    """A dynamic provider for one kind of user group. Holds no client, session or secret."""
+
+    kind: ClassVar[str] = "user group"
+    inputs_model: ClassVar[type[GroupInputs]]
+    domain_fields: ClassVar[tuple[str, ...]]  # compared by diff
+    list_fields: ClassVar[tuple[str, ...]] = ()  # compared without order
+    replace_fields: ClassVar[tuple[str, ...]] = ("connection",)
+    natural_key_hint: ClassVar[str] = "name"
+
+    _config: ConfigSource = EmptyConfig()
+
+    # -- hooks for each API -----------------------------------------------------------
+    @abstractmethod
+    def service(self, inputs: I) -> GroupService[I]:
+        """The service for the connection ``inputs.connection`` names."""
+
+    @abstractmethod
+    def connection_problems(self, namespace: str) -> list[ConfigError]:
+        """What is missing or wrong in that connection's settings (offline)."""
+
+    def is_live(self, outputs: dict[str, Any]) -> bool:
+        """Whether a found group counts as existing (Symphony: active)."""
+        return True
+
+    def check_warnings(self, inputs: I) -> list[str]:
+        return []
+
+    def read_inputs(self, outputs: dict[str, Any], old_inputs: dict[str, Any]) -> dict[str, Any]:
+        """The inputs a refreshed group corresponds to (so the next preview shows drift)."""
+        inputs = {f: outputs.get(f) for f in self.domain_fields if outputs.get(f) is not None}
+        inputs["adopt"] = old_inputs.get("adopt", False)
+        inputs["connection"] = old_inputs.get("connection") or outputs.get("connection")
+        return inputs
+
+    # -- engine entry points ----------------------------------------------------------
+    def configure(self, req: ConfigureRequest) -> None:
+        # Runs in the provider process after unpickling: the config never reaches state.
+        self._config = req.config
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        props = {k: v for k, v in news.items() if k != PROVIDER_KEY}
+        unknown = {k for k, v in props.items() if _has_unknown(v)}
+        known = {k: v for k, v in props.items() if k not in unknown}
+        failures: list[CheckFailure] = []
+        try:
+            validated = self.inputs_model.model_validate(known)
+        except ValidationError as exc:
+            validated = None
+            for err in exc.errors():
+                field = _loc(err["loc"])
+                if field.split("[")[0].split(".")[0] in unknown:
+                    continue
+                failures.append(CheckFailure(field, f"{field}: {_message(err)}"))
+        connection = known.get("connection", self.inputs_model.model_fields["connection"].default)
+        if "connection" not in unknown and isinstance(connection, str) and not any(f.property == "connection" for f in failures):
+            for problem in self.connection_problems(connection):
+                failures.append(CheckFailure("connection", f"connection {connection!r}: {problem}"))
+        if validated is not None and not failures:
+            for warning in self.check_warnings(validated):  # type: ignore[arg-type]
+                _warn(warning)
+        # Defaults are filled in; nothing the user wrote is changed.
+        defaults = {name: f.default for name, f in self.inputs_model.model_fields.items()
+                    if name not in props and f.default is not None and not callable(f.default)}
+        return CheckResult({**news, **defaults}, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed = [f for f in self.domain_fields + ("connection",)
+                   if not self._same(f, olds.get(f), news.get(f))]
+        replaces = [f for f in changed if f in self.replace_fields]
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = self._inputs(props)
+        service = self.service(inputs)
+        try:
+            existing = service.find(inputs)
+            group = self._take_existing(existing, inputs)
+            if group is None:
+                group = self._post(service, inputs, {g["id"] for g in existing})
+            if self._differs(group, inputs):  # adopted, reactivated, or declared inactive
+                group = service.update(group["id"], inputs)
+        except ProviderError as exc:
+            raise self._fail("creating", inputs, exc) from None
+        return CreateResult(group["id"], self._outputs(group, inputs))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        connection = props.get("connection") or self.inputs_model.model_fields["connection"].default
+        try:
+            group = self.service(self._partial_inputs(props, connection)).get(id_)
+        except ProviderError as exc:
+            raise ProviderError(f"reading {self.kind} {id_}: {exc}") from None
+        if group is None:
+            _warn(f"{self.kind} {id_} ({props.get('name', '?')!r}) was deleted outside Pulumi; "
+                  "it is removed from the stack and `pulumi up` will create it again")
+            return ReadResult("", {})
+        outputs = {**group, "adopt": props.get("adopt", False), "connection": connection}
+        return ReadResult(id_, outputs, self.read_inputs(outputs, props))
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = self._inputs(news)
+        try:
+            group = self.service(inputs).update(id_, inputs)
+        except ProviderError as exc:
+            raise self._fail("updating", inputs, exc, id_) from None
+        return UpdateResult(self._outputs(group, inputs))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        connection = props.get("connection") or self.inputs_model.model_fields["connection"].default
+        try:
+            self.service(self._partial_inputs(props, connection)).remove(id_, props)
+        except ProviderError as exc:
+            raise ProviderError(f"deleting {self.kind} {id_} ({props.get('name', '?')!r}): {exc}") from None
+
+    # -- create helpers ---------------------------------------------------------------
+    def _take_existing(self, matches: list[dict[str, Any]], inputs: I) -> dict[str, Any] | None:
+        live = [m for m in matches if self.is_live(m)]
+        dormant = [m for m in matches if not self.is_live(m)]
+        if len(live) > 1:
+            raise ProviderError(
+                f"{len(live)} groups named {inputs.label()} already exist ({', '.join(m['id'] for m in live)}); "
+                "names are not unique here, so none is taken over: rename the group or remove the duplicates")
+        if live:
+            if not inputs.adopt:
+                raise ProviderError(
+                    f"a group named {inputs.label()} already exists ({live[0]['id']}); set adopt=True "
+                    f"(adopt: true in stack config) to manage it with Pulumi, or choose another {self.natural_key_hint}")
+            return live[0]
+        if dormant:  # an inactive twin (Symphony has no delete): bring it back instead of piling up copies
+            return max(dormant, key=lambda m: m.get("modified_date") or 0)
+        return None
+
+    def _post(self, service: GroupService[I], inputs: I, before: set[str]) -> dict[str, Any]:
+        try:
+            return service.create(inputs)
+        except (TransportError, ApiError) as exc:
+            if not _ambiguous(exc):
+                raise
+            first_error = exc
+        # The POST may or may not have been processed: look before doing anything else.
+        waits = RECOVERY_DELAYS if isinstance(first_error, TransportError) else RECOVERY_DELAYS[:2]
+        for delay in waits:
+            time.sleep(delay)
+            new = [g for g in service.find(inputs) if g["id"] not in before]
+            if len(new) == 1:
+                return new[0]
+            if len(new) > 1:
+                raise ProviderError(
+                    f"{first_error}; afterwards {len(new)} new groups named {inputs.label()} were found "
+                    f"({', '.join(g['id'] for g in new)}): keep one (adopt it) and remove the others")
+        # Nothing was created, so one more POST cannot make a twin.
+        try:
+            return service.create(inputs)
+        except (TransportError, ApiError) as exc:
+            raise ProviderError(f"{exc} (after an earlier failure: {first_error}); no group was created, "
+                                "it is safe to run `pulumi up` again") from None
+
+    def _differs(self, group: dict[str, Any], inputs: I) -> bool:
+        declared = inputs.model_dump()
+        return any(not self._same(f, group.get(f), declared.get(f)) for f in self.domain_fields)
+
+    # -- shared helpers ---------------------------------------------------------------
+    def _same(self, field: str, old: Any, new: Any) -> bool:
+        if _has_unknown(new):
+            return False
+        if field in self.list_fields:
+            return sorted(old or []) == sorted(new or [])
+        if old in (None, "") and new in (None, ""):
+            return True
+        if isinstance(old, float) and isinstance(new, (int, float)) and not isinstance(new, bool):
+            return old == new
+        return old == new
+
+    def _inputs(self, props: dict[str, Any]) -> I:
+        data = {k: v for k, v in props.items() if k in self.inputs_model.model_fields}
+        return self.inputs_model.model_validate(data)  # type: ignore[return-value]
+
+    def _partial_inputs(self, props: dict[str, Any], connection: str) -> I:
+        # Reads and deletes need only the connection; the rest may be stale or incomplete.
+        return self.inputs_model.model_construct(**{**props, "connection": connection})  # type: ignore[return-value]
+
+    def _outputs(self, group: dict[str, Any], inputs: I) -> dict[str, Any]:
+        return {**group, "adopt": inputs.adopt, "connection": inputs.connection}
+
+    def _fail(self, action: str, inputs: I, exc: Exception, id_: str | None = None) -> ProviderError:
+        target = f"{self.kind} {inputs.label()}" + (f" ({id_})" if id_ else "")
+        return ProviderError(f"{action} {target}: {exc}")
+
+
+def _ambiguous(exc: Exception) -> bool:
+    if isinstance(exc, TransportError):
+        return exc.sent
+    return isinstance(exc, ApiError) and exc.status >= 500
+
+
+def _has_unknown(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_unknown(v) for v in value.values())
+    return False
+
+
+def _loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "inputs"
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err.get("type")
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known property"
+    msg = err.get("msg", "is invalid")
+    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+
+
+def _warn(message: str) -> None:
+    # print() from a dynamic provider reaches the CLI's output; pulumi.log cannot be used here.
+    print(f"warning: {message}", file=sys.stderr, flush=True)

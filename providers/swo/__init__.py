@@ -1,0 +1,1 @@
+"""SoftwareOne Marketplace user groups (``/public/v1/accounts/user-groups``)."""

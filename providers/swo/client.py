@@ -1,0 +1,70 @@
+"""The SoftwareOne Marketplace client: one method per user-group endpoint, pydantic in and out."""
+
+from __future__ import annotations
+
+import requests
+
+from ..http import ErrorBody, HttpClient
+from . import rql
+from .models import CreateUserGroupDto, ProblemDetails, UpdateUserGroupDto, UserGroup, UserGroupList
+
+API_NAME = "SoftwareOne API"
+GROUPS = "/public/v1/accounts/user-groups"
+PAGE_LIMIT = 100  # the API's maximum
+
+
+class SwoClient:
+    """User-group calls against one Marketplace tenant."""
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+
+    def create(self, body: CreateUserGroupDto) -> UserGroup:
+        r = self.http.request("POST", GROUPS, json=body.body(), ok=(200, 201))
+        return UserGroup.model_validate(r.json())
+
+    def get(self, group_id: str) -> UserGroup | None:
+        r = self.http.request("GET", f"{GROUPS}/{group_id}", allow=(404,))
+        return None if r.status_code == 404 else UserGroup.model_validate(r.json())
+
+    def update(self, group_id: str, body: UpdateUserGroupDto) -> UserGroup:
+        r = self.http.request("PUT", f"{GROUPS}/{group_id}", json=body.body())
+        return UserGroup.model_validate(r.json())
+
+    def delete(self, group_id: str) -> bool:
+        """True when deleted now, False when it was already gone."""
+        r = self.http.request("DELETE", f"{GROUPS}/{group_id}", ok=(200, 204), allow=(404,))
+        return r.status_code != 404
+
+    def list(self, filter_expr: str) -> list[UserGroup]:
+        """Every group matching the RQL filter, following ``limit``/``offset`` to the end.
+
+        ``total`` may be null: then paging stops at the first short page.
+        """
+        groups: list[UserGroup] = []
+        offset = 0
+        while True:
+            r = self.http.request("GET", f"{GROUPS}?{rql.query(filter_expr, limit=PAGE_LIMIT, offset=offset)}")
+            page = UserGroupList.model_validate(r.json())
+            groups.extend(page.data)
+            meta = page.meta.pagination if page.meta else None
+            limit = (meta.limit if meta and meta.limit else PAGE_LIMIT)
+            offset += len(page.data)
+            total = meta.total if meta else None
+            if not page.data or (total is not None and offset >= total) or (total is None and len(page.data) < limit):
+                return groups
+
+    def find_by_name(self, account_id: str, name: str) -> list[UserGroup]:
+        """Groups of the account with exactly this name (RQL ``eq`` is exact and case-sensitive)."""
+        found = self.list(rql.and_(rql.eq("account.id", account_id), rql.eq("name", name)))
+        return [g for g in found if g.account.id == account_id and g.name == name]
+
+
+def parse_error(response: requests.Response) -> ErrorBody:
+    """ProblemDetails into the neutral form; non-JSON bodies keep their first line."""
+    try:
+        problem = ProblemDetails.model_validate(response.json())
+    except ValueError:
+        return ErrorBody(title=response.reason or "error", detail=response.text.strip().splitlines()[0][:200] if response.text.strip() else "")
+    return ErrorBody(title=problem.title or response.reason or "error", detail=problem.detail or "",
+                     field_errors=problem.field_errors(), trace_id=problem.trace_id)

@@ -1,0 +1,216 @@
+"""Pydantic models of SoftwareOne user groups: the resource's inputs and the API's bodies."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from ..lifecycle import GroupInputs
+
+AccountId = Annotated[str, StringConstraints(pattern=r"^ACC-\d{4}-\d{4}$")]
+ModuleId = Annotated[str, StringConstraints(pattern=r"^MOD-\d{4}$")]
+BuyerId = Annotated[str, StringConstraints(pattern=r"^BUY-\d{4}-\d{4}$")]
+ExtensionId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S+$")]
+
+NAME_MAX = 255
+DESCRIPTION_MAX = 4000
+LOGO_MAX = 2048
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return value
+
+
+def _unique(values: Optional[list[str]]) -> Optional[list[str]]:
+    if values is not None:
+        seen: set[str] = set()
+        dupes = [v for v in values if v in seen or seen.add(v)]  # type: ignore[func-returns-value]
+        if dupes:
+            raise ValueError(f"lists {dupes[0]!r} more than once")
+    return values
+
+
+class SwoUserGroupInputs(GroupInputs):
+    """The validated inputs of ``SwoUserGroup`` (strict: no type coercion, no unknown fields)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    account_id: AccountId
+    name: Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(_not_blank)]
+    modules: Annotated[list[ModuleId], Field(min_length=1), AfterValidator(_unique)]
+    description: Optional[Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX)]] = None
+    logo: Optional[Annotated[str, StringConstraints(max_length=LOGO_MAX)]] = None
+    buyers: Optional[Annotated[list[BuyerId], AfterValidator(_unique)]] = None
+    extensions: Optional[Annotated[list[ExtensionId], AfterValidator(_unique)]] = None
+    adopt: bool = False
+    connection: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] = "swo"
+
+    def label(self) -> str:
+        return f"{self.name!r} in {self.account_id}"
+
+
+# -- API bodies ----------------------------------------------------------------------------
+class IdRef(BaseModel):
+    """``{"id": ...}`` as the API takes references."""
+
+    id: str
+
+
+class NamedRef(BaseModel):
+    """A reference as the API returns it."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    name: Optional[str] = None
+
+
+def _refs(ids: Optional[list[str]]) -> Optional[list[IdRef]]:
+    return None if ids is None else [IdRef(id=i) for i in ids]
+
+
+class CreateUserGroupDto(BaseModel):
+    """Body of ``POST /public/v1/accounts/user-groups``."""
+
+    name: str
+    account: IdRef
+    modules: list[IdRef]
+    description: Optional[str] = None
+    logo: Optional[str] = None
+    buyers: Optional[list[IdRef]] = None
+    extensions: Optional[list[IdRef]] = None
+
+    @classmethod
+    def from_inputs(cls, i: SwoUserGroupInputs) -> "CreateUserGroupDto":
+        return cls(name=i.name, account=IdRef(id=i.account_id), modules=_refs(i.modules) or [],
+                   description=i.description, logo=i.logo, buyers=_refs(i.buyers), extensions=_refs(i.extensions))
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class UpdateUserGroupDto(BaseModel):
+    """Body of ``PUT /public/v1/accounts/user-groups/{id}``: the full editable set.
+
+    Fields the program no longer declares are sent as ``null`` so that the API
+    clears them, whether it treats PUT as a replace or as a delta.
+    """
+
+    name: str
+    modules: list[IdRef]
+    description: Optional[str] = None
+    logo: Optional[str] = None
+    buyers: Optional[list[IdRef]] = None
+    extensions: Optional[list[IdRef]] = None
+
+    @classmethod
+    def from_inputs(cls, i: SwoUserGroupInputs) -> "UpdateUserGroupDto":
+        return cls(name=i.name, modules=_refs(i.modules) or [], description=i.description, logo=i.logo,
+                   buyers=_refs(i.buyers), extensions=_refs(i.extensions))
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump()
+
+
+class AuditEvent(BaseModel):
+    """``audit.created`` / ``audit.updated``."""
+
+    model_config = ConfigDict(extra="ignore")
+    at: Optional[str] = None
+
+
+class Audit(BaseModel):
+    """The audit block of a group."""
+
+    model_config = ConfigDict(extra="ignore")
+    created: Optional[AuditEvent] = None
+    updated: Optional[AuditEvent] = None
+
+
+class UserGroup(BaseModel):
+    """A user group as the API returns it (absent means null: the platform omits nulls)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    id: str
+    name: str
+    revision: int = 0
+    description: Optional[str] = None
+    logo: Optional[str] = None
+    account: NamedRef
+    modules: list[NamedRef] = []
+    buyers: Optional[list[NamedRef]] = None
+    extensions: Optional[list[NamedRef]] = None
+    is_default: bool = Field(default=False, alias="isDefault")
+    users: Optional[list[NamedRef]] = None
+    audit: Optional[Audit] = None
+
+    def outputs(self) -> dict[str, Any]:
+        """The resource's outputs: inputs as the API returned them, plus the API's own fields."""
+        ids = lambda refs: None if not refs else [r.id for r in refs]  # noqa: E731
+        audit = self.audit or Audit()
+        return {
+            "account_id": self.account.id,
+            "account_name": self.account.name,
+            "name": self.name,
+            "description": self.description,
+            "logo": self.logo,
+            "modules": ids(self.modules) or [],
+            "buyers": ids(self.buyers),
+            "extensions": ids(self.extensions),
+            "revision": self.revision,
+            "is_default": self.is_default,
+            "user_ids": ids(self.users) or [],
+            "created_at": audit.created.at if audit.created else None,
+            "updated_at": audit.updated.at if audit.updated else (audit.created.at if audit.created else None),
+        }
+
+
+class PaginationMetadata(BaseModel):
+    """``$meta.pagination``; ``total`` may be null."""
+
+    model_config = ConfigDict(extra="ignore")
+    offset: int = 0
+    limit: int = 0
+    total: Optional[int] = None
+
+
+class ListMetadata(BaseModel):
+    """``$meta`` of a list answer."""
+
+    model_config = ConfigDict(extra="ignore")
+    pagination: Optional[PaginationMetadata] = None
+
+
+class UserGroupList(BaseModel):
+    """A page of ``GET /public/v1/accounts/user-groups``."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    meta: Optional[ListMetadata] = Field(default=None, alias="$meta")
+    data: list[UserGroup] = []
+
+
+class ProblemDetails(BaseModel):
+    """RFC 7807 error body, with the platform's ``traceId`` and ``errors`` (a dict or a list)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    type: Optional[str] = None
+    title: Optional[str] = None
+    status: Optional[int] = None
+    detail: Optional[str] = None
+    trace_id: Optional[str] = Field(default=None, alias="traceId")
+    errors: Any = None
+
+    def field_errors(self) -> dict[str, list[str]]:
+        if isinstance(self.errors, dict):
+            return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in self.errors.items()}
+        if isinstance(self.errors, list):
+            out: dict[str, list[str]] = {}
+            for item in self.errors:
+                if isinstance(item, dict):
+                    key = ",".join(item.get("properties") or []) or str(item.get("id") or "error")
+                    out.setdefault(key, []).append(str(item.get("message", item)))
+            return out
+        return {}

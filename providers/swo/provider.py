@@ -1,0 +1,118 @@
+"""``SwoUserGroupProvider``: the SoftwareOne user-group lifecycle over ``SwoClient``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..cache import shared
+from ..config import ConfigSource, Settings, Timeouts, check_url
+from ..errors import ApiError, ConfigError, ProviderError
+from ..http import HttpClient
+from ..lifecycle import GroupProvider, GroupService
+from .client import API_NAME, SwoClient, parse_error
+from .models import CreateUserGroupDto, SwoUserGroupInputs, UpdateUserGroupDto
+
+DEFAULT_API_URL = "https://api.platform.softwareone.com"
+
+
+class BearerAuth:
+    """``Authorization: Bearer <API token>``; a 401 is final (tokens do not refresh)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def refresh(self, used: dict[str, str]) -> bool:
+        return False
+
+    def secrets(self) -> list[str]:
+        return [self._token]
+
+
+def connection_settings(namespace: str, config: ConfigSource) -> tuple[str, str, Timeouts]:
+    """The API URL, token and timeouts of one namespace; raises ``ConfigError`` naming the key."""
+    s = Settings(namespace, config)
+    url = check_url(s, "apiUrl", s.get("apiUrl") or DEFAULT_API_URL)
+    token = s.require("apiToken", f"set it with `pulumi config set --secret {s.key('apiToken')} <token>`")
+    if any(ch.isspace() for ch in token):
+        raise ConfigError(s.key("apiToken"), "contains whitespace; paste the token exactly as issued")
+    return url, token, Timeouts(s)
+
+
+def connect(namespace: str, config: ConfigSource) -> SwoClient:
+    """The process-wide client for a namespace, built on first use."""
+    url, token, timeouts = connection_settings(namespace, config)
+    auth = BearerAuth(token)
+    return shared(("swo", namespace, url, timeouts.key()),
+                  lambda: SwoClient(HttpClient(API_NAME, url, timeouts, auth, parse_error, secrets=auth.secrets)))
+
+
+class SwoGroupService(GroupService[SwoUserGroupInputs]):
+    """SoftwareOne user groups in resource terms."""
+
+    def __init__(self, client: SwoClient) -> None:
+        self.client = client
+
+    def get(self, group_id: str) -> dict[str, Any] | None:
+        group = self.client.get(group_id)
+        return None if group is None else {"id": group.id, **group.outputs()}
+
+    def find(self, inputs: SwoUserGroupInputs) -> list[dict[str, Any]]:
+        return [{"id": g.id, **g.outputs()} for g in self.client.find_by_name(inputs.account_id, inputs.name)]
+
+    def create(self, inputs: SwoUserGroupInputs) -> dict[str, Any]:
+        group = self.client.create(CreateUserGroupDto.from_inputs(inputs))
+        return {"id": group.id, **group.outputs()}
+
+    def update(self, group_id: str, inputs: SwoUserGroupInputs) -> dict[str, Any]:
+        group = self.client.update(group_id, UpdateUserGroupDto.from_inputs(inputs))
+        return {"id": group.id, **group.outputs()}
+
+    def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
+        if outputs.get("is_default"):
+            raise ProviderError(
+                f"{group_id} is the account's default group, which the API never deletes; "
+                "keep it in the program, or drop it from the stack with `pulumi state delete <urn>`")
+        try:
+            self.client.delete(group_id)
+        except ApiError as exc:
+            if exc.status != 400:
+                raise
+            current = self.client.get(group_id)
+            users = len(current.users or []) if current else 0
+            if current is None:
+                return
+            if current.is_default:
+                raise ProviderError(f"{group_id} is the account's default group, which cannot be deleted") from None
+            if users:
+                raise ProviderError(
+                    f"the group still has {users} user(s); move them to another group (account users' groups "
+                    "in the Marketplace portal or API), then run `pulumi destroy` again, or set "
+                    "retain_on_delete to leave the group in place") from None
+            raise
+
+
+class SwoUserGroupProvider(GroupProvider[SwoUserGroupInputs]):
+    """The dynamic provider behind ``SwoUserGroup``.
+
+    Holds no client, token or session: ``configure()`` keeps the engine's config
+    view in the provider process, and clients are built there on first use.
+    """
+
+    kind = "SoftwareOne user group"
+    inputs_model = SwoUserGroupInputs
+    domain_fields = ("account_id", "name", "description", "logo", "modules", "buyers", "extensions")
+    list_fields = ("modules", "buyers", "extensions")
+    replace_fields = ("account_id", "connection")
+
+    def service(self, inputs: SwoUserGroupInputs) -> SwoGroupService:
+        return SwoGroupService(connect(inputs.connection, self._config))
+
+    def connection_problems(self, namespace: str) -> list[ConfigError]:
+        try:
+            connection_settings(namespace, self._config)
+        except ConfigError as exc:
+            return [exc]
+        return []

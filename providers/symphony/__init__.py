@@ -1,0 +1,1 @@
+"""Symphony compliance user groups (``/pod/v2/admin/usergroups``)."""

@@ -1,0 +1,135 @@
+"""``SymphonyUserGroupProvider``: the Symphony user-group lifecycle over ``SymphonyClient``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+from ..cache import shared
+from ..config import ConfigSource, Settings, Timeouts, check_url
+from ..errors import ApiError, ConfigError
+from ..http import HttpClient
+from ..lifecycle import GroupProvider, GroupService
+from .auth import NoAuth, RsaSessionAuth, StaticSessionAuth, load_private_key
+from .client import API_NAME, SymphonyClient, hint_for, parse_error
+from .models import DOCUMENTED_TYPES, SymphonyUserGroupInputs, UserGroupCreate, UserGroupUpdate
+
+
+@dataclass(frozen=True)
+class SymphonyConnection:
+    """One pod's settings: where it is and how to authenticate (key or token, never both used)."""
+
+    pod_url: str
+    login_url: str
+    timeouts: Timeouts
+    username: str | None = None
+    private_key: RSAPrivateKey | None = None
+    session_token: str | None = None
+
+
+def connection_settings(namespace: str, config: ConfigSource) -> SymphonyConnection:
+    """Reads and checks a namespace's settings offline; raises ``ConfigError`` naming the key."""
+    s = Settings(namespace, config)
+    pod_url = check_url(s, "podUrl", s.require("podUrl", "for example https://acme.symphony.com"))
+    login_url = check_url(s, "sessionAuthUrl", s.get("sessionAuthUrl") or pod_url)
+    timeouts = Timeouts(s)
+    pem, key_name = s.get("botPrivateKey"), s.key("botPrivateKey")
+    if pem is None and s.get("botPrivateKeyPath"):
+        path = Path(s.get("botPrivateKeyPath") or "").expanduser()
+        key_name = s.key("botPrivateKeyPath")
+        try:
+            pem = path.read_text()
+        except OSError as exc:
+            raise ConfigError(key_name, f"cannot read {str(path)!r}: {exc.strerror}") from None
+    if pem is not None:
+        username = s.require("botUsername", "the service account's username, which signs the login JWT")
+        return SymphonyConnection(pod_url, login_url, timeouts, username, load_private_key(pem, key_name))
+    token = s.get("sessionToken")
+    if token is not None:
+        return SymphonyConnection(pod_url, login_url, timeouts, session_token=token)
+    raise ConfigError(
+        s.key("botPrivateKey"),
+        f"no credentials: set {s.key('botUsername')} and {s.key('botPrivateKey')} (secret) or "
+        f"{s.key('botPrivateKeyPath')}, or set {s.key('sessionToken')} (secret)")
+
+
+def connect(namespace: str, config: ConfigSource) -> SymphonyClient:
+    """The process-wide client (and session) for a namespace, built on first use."""
+    c = connection_settings(namespace, config)
+
+    def build() -> SymphonyClient:
+        auth: RsaSessionAuth | StaticSessionAuth
+        if c.private_key is not None:
+            login = HttpClient(API_NAME, c.login_url, c.timeouts, NoAuth(), parse_error, hint_for=hint_for)
+            auth = RsaSessionAuth(login, c.username or "", c.private_key)
+        else:
+            auth = StaticSessionAuth(c.session_token or "")
+        return SymphonyClient(HttpClient(API_NAME, c.pod_url, c.timeouts, auth, parse_error,
+                                         secrets=auth.secrets, hint_for=hint_for))
+
+    return shared(("symphony", namespace, c.pod_url, c.username, c.timeouts.key()), build)
+
+
+class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):
+    """Symphony user groups in resource terms. Deleting means deactivating: the API has no DELETE."""
+
+    def __init__(self, client: SymphonyClient) -> None:
+        self.client = client
+
+    def get(self, group_id: str) -> dict[str, Any] | None:
+        group = self.client.get(group_id)
+        return None if group is None else {"id": group.id, **group.outputs()}
+
+    def find(self, inputs: SymphonyUserGroupInputs) -> list[dict[str, Any]]:
+        return [{"id": g.id, **g.outputs()} for g in self.client.find_by_name(inputs.type, inputs.name)]
+
+    def create(self, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
+        group = self.client.create(UserGroupCreate.from_inputs(inputs))
+        return {"id": group.id, **group.outputs()}
+
+    def update(self, group_id: str, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
+        group = self.client.update(group_id, UserGroupUpdate.from_inputs(inputs))
+        return {"id": group.id, **group.outputs()}
+
+    def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
+        try:
+            self.client.update(group_id, UserGroupUpdate(active=False))
+        except ApiError as exc:
+            if exc.status != 404:
+                raise
+
+
+class SymphonyUserGroupProvider(GroupProvider[SymphonyUserGroupInputs]):
+    """The dynamic provider behind ``SymphonyUserGroup``.
+
+    Holds no client, key or session: ``configure()`` keeps the engine's config
+    view in the provider process; the session is made there once and shared.
+    """
+
+    kind = "Symphony user group"
+    inputs_model = SymphonyUserGroupInputs
+    domain_fields = ("name", "type", "area", "description", "active")
+    replace_fields = ("type", "connection")
+    natural_key_hint = "name (or type)"
+
+    def service(self, inputs: SymphonyUserGroupInputs) -> SymphonyGroupService:
+        return SymphonyGroupService(connect(inputs.connection, self._config))
+
+    def connection_problems(self, namespace: str) -> list[ConfigError]:
+        try:
+            connection_settings(namespace, self._config)
+        except ConfigError as exc:
+            return [exc]
+        return []
+
+    def is_live(self, outputs: dict[str, Any]) -> bool:
+        return bool(outputs.get("active", True))
+
+    def check_warnings(self, inputs: SymphonyUserGroupInputs) -> list[str]:
+        if inputs.type not in DOCUMENTED_TYPES:
+            return [f"group {inputs.name!r}: type {inputs.type!r} is not documented by Symphony "
+                    f"(documented: {', '.join(DOCUMENTED_TYPES)}); it is passed to the API as is"]
+        return []

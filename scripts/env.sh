@@ -1,0 +1,21 @@
+# Source this file (`source scripts/env.sh`) to use `pulumi` by hand in this project.
+# It puts the project's Pulumi CLI and virtualenv on PATH and keeps every pulumi
+# command offline: a local file backend under .local/, no update checks, no
+# plugin downloads. Scripts and tests source it too; values already exported win.
+_ug_root=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)
+_ug_pv=$(sed -n 's/^pulumi==\([0-9][0-9.]*\).*/\1/p' "$_ug_root/requirements.txt" | head -n1)
+_ug_cache=${USERGROUPS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/usergroups}
+export USERGROUPS_ROOT="$_ug_root"
+export USERGROUPS_PULUMI_BIN=${USERGROUPS_PULUMI_BIN:-$_ug_cache/pulumi/v$_ug_pv/bin}
+case ":$PATH:" in *":$USERGROUPS_PULUMI_BIN:"*) ;; *) export PATH="$USERGROUPS_PULUMI_BIN:$PATH" ;; esac
+case ":$PATH:" in *":$_ug_root/.venv/bin:"*) ;; *) export PATH="$_ug_root/.venv/bin:$PATH" ;; esac
+export PULUMI_PYTHON_CMD=${PULUMI_PYTHON_CMD:-$_ug_root/.venv/bin/python}
+export PULUMI_HOME=${PULUMI_HOME:-$_ug_root/.local/pulumi-home}
+export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$_ug_root/.local/state}
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+# The local stack's secrets are encrypted with this passphrase; real stacks should set their own.
+export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-local}
+mkdir -p "${PULUMI_BACKEND_URL#file://}" "$PULUMI_HOME"
+unset _ug_root _ug_pv _ug_cache
