@@ -1,0 +1,285 @@
+"""Test harness: the emulators as a real process, and isolated Pulumi projects run with the real CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from emulators.control import EmulatorControl
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+PROJECT_FILES = ("Pulumi.yaml", "__main__.py", "providers", "requirements.txt", ".venv")
+PULUMI_TIMEOUT = 600
+
+
+def pulumi_bin() -> Path:
+    """The folder of the project's Pulumi CLI (scripts/install-pulumi.sh prints it; cached after the first run)."""
+    env_bin = os.environ.get("USERGROUPS_PULUMI_BIN")
+    if env_bin and (Path(env_bin) / "pulumi").exists():
+        return Path(env_bin)
+    out = subprocess.run(["bash", str(ROOT / "scripts" / "install-pulumi.sh")], capture_output=True, text=True,
+                         timeout=3600)
+    if out.returncode != 0:
+        raise RuntimeError(f"cannot install the Pulumi CLI: {out.stderr.strip().splitlines()[-1:]}")
+    return Path(out.stdout.strip())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class BotKey:
+    """A service account's RSA key pair, written to files."""
+
+    username: str
+    private_pem: str
+    private_path: Path
+    public_path: Path
+
+
+def make_bot_key(folder: Path, username: str = "test-bot") -> BotKey:
+    folder.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption()).decode()
+    priv, pub = folder / f"{username}.pem", folder / f"{username}.pub.pem"
+    priv.write_text(private_pem)
+    pub.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                  serialization.PublicFormat.SubjectPublicKeyInfo))
+    return BotKey(username, private_pem, priv, pub)
+
+
+class Emulators:
+    """Both emulators in one child process on fixed free ports, restartable with their state."""
+
+    def __init__(self, workdir: Path, bot: BotKey, swo_token: str, session_token: str, latency_ms: float = 0) -> None:
+        self.workdir = workdir
+        self.bot, self.swo_token, self.session_token = bot, swo_token, session_token
+        self.latency_ms = latency_ms
+        self.symphony_port, self.swo_port = free_port(), free_port()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.symphony = EmulatorControl(self.symphony_url)
+        self.swo = EmulatorControl(self.swo_url)
+
+    @property
+    def symphony_url(self) -> str:
+        return f"http://127.0.0.1:{self.symphony_port}"
+
+    @property
+    def swo_url(self) -> str:
+        return f"http://127.0.0.1:{self.swo_port}"
+
+    def start(self) -> "Emulators":
+        info = self.workdir / "emulators.json"
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        info.unlink(missing_ok=True)
+        self._proc = subprocess.Popen(
+            [str(PYTHON), "-m", "emulators", "--symphony-port", str(self.symphony_port), "--swo-port", str(self.swo_port),
+             "--data-dir", str(self.workdir / "data"), "--symphony-bot", f"{self.bot.username}={self.bot.public_path}",
+             "--symphony-session-token", self.session_token, "--swo-token", self.swo_token,
+             "--latency-ms", str(self.latency_ms), "--info-file", str(info)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(self.workdir / "emulators.log", "ab"))
+        deadline = time.time() + 20
+        while not info.exists():
+            if self._proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"emulators did not start: {(self.workdir / 'emulators.log').read_text()[-2000:]}")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        if self._proc and self._proc.poll() is None:
+            self._proc.send_signal(signal.SIGTERM)
+            try:
+                self._proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+        self._proc = None
+
+    def kill(self) -> None:
+        """Stops the process abruptly, as a crash would."""
+        if self._proc:
+            self._proc.kill()
+            self._proc.wait(10)
+        self._proc = None
+
+    def reset(self) -> None:
+        for c in (self.symphony, self.swo):
+            c.reset(state=True)
+            c.settings(latency_ms=self.latency_ms)
+        self.symphony.settings(unique_names=False, page_size=50)
+        self.swo.settings(unique_names=False, null_total=False, default_limit=10)
+
+
+@dataclass
+class Result:
+    """A finished CLI command."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def ok(self) -> "Result":
+        assert self.returncode == 0, f"pulumi {' '.join(self.args)} failed ({self.returncode}):\n{self.output[-6000:]}"
+        return self
+
+
+class PulumiProject:
+    """A throwaway copy of the project (files linked, own stacks/) with its own Pulumi home and backend."""
+
+    def __init__(self, base: Path, stack: str = "test", passphrase: str = "test-passphrase") -> None:
+        self.base = base
+        self.dir = base / "project"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        for name in PROJECT_FILES:
+            link = self.dir / name
+            if not link.exists():
+                link.symlink_to(ROOT / name)
+        (self.dir / "stacks").mkdir(exist_ok=True)
+        self.stack = stack
+        self.state_dir = base / "state"
+        self.home = base / "pulumi-home"
+        self.state_dir.mkdir(exist_ok=True)
+        bin_dir = pulumi_bin()
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("SWO_", "SYMPHONY_", "PULUMI_", "USERGROUPS_"))}
+        env.update({
+            "PATH": f"{bin_dir}:{ROOT / '.venv' / 'bin'}:{env.get('PATH', '/usr/bin:/bin')}",
+            "PULUMI_HOME": str(self.home),
+            "PULUMI_BACKEND_URL": f"file://{self.state_dir}",
+            "PULUMI_CONFIG_PASSPHRASE": passphrase,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "PULUMI_PYTHON_CMD": str(PYTHON),
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        })
+        self.env = env
+        self.history: list[Result] = []
+
+    @property
+    def stack_file(self) -> Path:
+        return self.dir / "stacks" / f"Pulumi.{self.stack}.yaml"
+
+    def run(self, *args: str, timeout: float = PULUMI_TIMEOUT, env: dict[str, str] | None = None,
+            stdin: str | None = None) -> Result:
+        cmd = ["pulumi", *args, "--non-interactive"]
+        if args[0] not in ("version", "login"):
+            cmd += ["--stack", self.stack]
+        proc = subprocess.run(cmd, cwd=self.dir, env={**self.env, **(env or {})}, capture_output=True, text=True,
+                              timeout=timeout, input=stdin)
+        result = Result(list(args), proc.returncode, proc.stdout, proc.stderr)
+        self.history.append(result)
+        return result
+
+    def init(self, config: dict[str, Any], secrets: dict[str, str] | None = None) -> "PulumiProject":
+        """Creates the stack with plain ``config`` and ``secrets`` set with ``--secret``."""
+        self.stack_file.unlink(missing_ok=True)
+        proc = subprocess.run(["pulumi", "stack", "init", self.stack, "--non-interactive"], cwd=self.dir, env=self.env,
+                              capture_output=True, text=True, timeout=60)
+        if proc.returncode != 0 and "already exists" not in proc.stderr:
+            raise RuntimeError(proc.stderr)
+        self.configure(config, secrets)
+        return self
+
+    def configure(self, config: dict[str, Any], secrets: dict[str, str] | None = None) -> None:
+        """Replaces the plain config (keeping secrets and the salt), then sets ``secrets``."""
+        current = yaml.safe_load(self.stack_file.read_text()) if self.stack_file.exists() else {}
+        current = current or {}
+        kept = {k: v for k, v in (current.get("config") or {}).items() if isinstance(v, dict) and "secure" in v}
+        current["config"] = {**kept, **config}
+        self.stack_file.write_text(yaml.safe_dump(current, allow_unicode=True, sort_keys=False))
+        for key, value in (secrets or {}).items():
+            self.run("config", "set", "--secret", key, stdin=value).ok()  # stdin: never in a process list
+
+    def set_groups(self, symphony: list[dict[str, Any]] | None = None, swo: list[dict[str, Any]] | None = None) -> None:
+        config = yaml.safe_load(self.stack_file.read_text())
+        if symphony is not None:
+            config["config"]["usergroups:symphonyGroups"] = symphony
+        if swo is not None:
+            config["config"]["usergroups:swoGroups"] = swo
+        self.stack_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+
+    def up(self, *extra: str) -> Result:
+        return self.run("up", "--yes", *extra)
+
+    def preview(self, *extra: str) -> Result:
+        return self.run("preview", *extra)
+
+    def refresh(self, *extra: str) -> Result:
+        return self.run("refresh", "--yes", "--skip-preview", *extra)
+
+    def destroy(self, *extra: str) -> Result:
+        return self.run("destroy", "--yes", "--skip-preview", *extra)
+
+    def outputs(self) -> dict[str, Any]:
+        return json.loads(self.run("stack", "output", "--json", "--show-secrets").ok().stdout or "{}")
+
+    def export(self, show_secrets: bool = False) -> dict[str, Any]:
+        args = ["stack", "export"] + (["--show-secrets"] if show_secrets else [])
+        return json.loads(self.run(*args).ok().stdout)
+
+    def resources(self, type_suffix: str = "") -> list[dict[str, Any]]:
+        deployment = self.export(show_secrets=True).get("deployment", {})
+        return [r for r in deployment.get("resources") or [] if r["type"].endswith(type_suffix)]
+
+    def state_ids(self, type_suffix: str) -> set[str]:
+        return {r["id"] for r in self.resources(type_suffix)}
+
+    def provider_blobs(self) -> list[bytes]:
+        """Every ``__provider`` blob in state, base64-decoded (the pickled providers)."""
+        blobs = []
+        for r in self.resources("UserGroup"):
+            for props in (r.get("inputs", {}), r.get("outputs", {})):
+                value = props.get("__provider")
+                if isinstance(value, dict):  # a secret: {"4dabf18193072939515e22adb298388d": ..., "plaintext": ...}
+                    value = json.loads(value.get("plaintext", "null")) if "plaintext" in value else value.get("value")
+                if isinstance(value, str):
+                    blobs.append(base64.b64decode(value))
+        return blobs
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def swo_group(key: str, name: str, account: str = "ACC-1234-5678", modules: list[str] | None = None,
+              **extra: Any) -> dict[str, Any]:
+    return {"key": key, "accountId": account, "name": name, "modules": modules or ["MOD-1756"], **extra}
+
+
+def symphony_group(key: str, name: str, **extra: Any) -> dict[str, Any]:
+    return {"key": key, "name": name, **extra}
+
+
+def connection_config(emu: Emulators, bot: BotKey | None = None, mode: str = "rsa") -> dict[str, Any]:
+    """Plain config pointing both connections at the emulators (secrets are set separately)."""
+    config: dict[str, Any] = {"symphony:podUrl": emu.symphony_url, "swo:apiUrl": emu.swo_url,
+                              "usergroups:symphonyGroups": [], "usergroups:swoGroups": []}
+    if mode == "rsa" and bot is not None:
+        config["symphony:botUsername"] = bot.username
+    return config
+
+
+def python_exe() -> str:
+    return sys.executable
