@@ -80,7 +80,7 @@ class HttpClient:
         parse_error: ErrorParser,
         secrets: Callable[[], Iterable[str]] = lambda: (),
         hint_for: HintFor = lambda method, path, status: "",
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.api = api
         self.base_url = base_url.rstrip("/")
@@ -89,7 +89,7 @@ class HttpClient:
         self._parse_error = parse_error
         self._secrets = secrets
         self._hint_for = hint_for
-        self._sleep = sleep
+        self._sleep = sleep or (lambda seconds: time.sleep(seconds))
         self.stats = CallStats()
         self._stats_lock = threading.Lock()
         self._session = requests.Session()
@@ -217,8 +217,8 @@ class _BudgetStop(stop_base):
         self.budget = budget
 
     def __call__(self, state: RetryCallState) -> bool:
-        upcoming = state.upcoming_sleep or 0.0
-        return (state.seconds_since_start or 0.0) + upcoming > self.budget
+        spent = max(state.seconds_since_start or 0.0, state.idle_for)
+        return spent + (state.upcoming_sleep or 0.0) > self.budget
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -120,6 +120,10 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         # Runs in the provider process after unpickling: the config never reaches state.
         self._config = req.config
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Even a configured instance pickles without its config view (and so without secrets).
+        return {k: v for k, v in self.__dict__.items() if k != "_config"}
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         props = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         unknown = {k for k, v in props.items() if _has_unknown(v)}

@@ -1,0 +1,122 @@
+"""The shared HTTP layer: retry policy, time budget, re-authentication, error mapping."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import responses
+
+from providers.config import Settings, Timeouts
+from providers.errors import ApiError, TransportError
+from providers.http import ErrorBody, HttpClient, parse_retry_after
+from tests.unit.helpers import no_sleep  # noqa: F401
+
+URL = "https://api.example.test"
+
+
+class CountingAuth:
+    def __init__(self, refreshable: bool = True) -> None:
+        self.token, self.refreshes, self.refreshable = "t1", 0, refreshable
+
+    def headers(self):
+        return {"X-Token": self.token}
+
+    def refresh(self, used):
+        self.refreshes += 1
+        self.token = f"t{self.refreshes + 1}"
+        return self.refreshable
+
+
+def client(auth=None, **timeouts) -> HttpClient:
+    settings = Settings("t", {f"t:{k}": str(v) for k, v in {"maxRetries": 3, "retryBudget": 30, **timeouts}.items()})
+    return HttpClient("Test API", URL, Timeouts(settings), auth or CountingAuth(),
+                      lambda r: ErrorBody(title=r.json().get("title", "error"), trace_id=r.json().get("traceId")),
+                      secrets=lambda: ["super-secret-value"])
+
+
+@pytest.fixture
+def rsps():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
+        yield r
+
+
+def test_get_retries_5xx_until_success(rsps):
+    for status in (500, 502, 503):
+        rsps.get(f"{URL}/x", status=status, json={"title": "err"})
+    rsps.get(f"{URL}/x", json={"ok": True})
+    c = client()
+    assert c.request("GET", "/x").json() == {"ok": True}
+    assert c.stats.retries == 3
+
+
+def test_post_is_not_retried_on_5xx_or_after_sending(rsps):
+    rsps.post(f"{URL}/x", status=503, json={"title": "Service Unavailable"})
+    with pytest.raises(ApiError, match="503"):
+        client().request("POST", "/x")
+    assert len(rsps.calls) == 1
+    rsps.replace(responses.POST, f"{URL}/x", body=requests.exceptions.ConnectionError("Connection reset by peer"))
+    with pytest.raises(TransportError) as exc:
+        client().request("POST", "/x")
+    assert exc.value.sent is True and len(rsps.calls) == 2
+
+
+def test_post_is_retried_on_429_and_when_never_connected(rsps):
+    rsps.post(f"{URL}/x", status=429, headers={"Retry-After": "1"}, json={"title": "slow down"})
+    rsps.post(f"{URL}/x", body=requests.exceptions.ConnectionError("NewConnectionError: Connection refused"))
+    rsps.post(f"{URL}/x", json={"id": 1}, status=201)
+    assert client().request("POST", "/x", ok=(201,)).json() == {"id": 1}
+    assert len(rsps.calls) == 3
+
+
+def test_retry_after_beyond_budget_stops_at_once(rsps, no_sleep):
+    rsps.get(f"{URL}/x", status=429, headers={"Retry-After": "120"}, json={"title": "Too Many Requests"})
+    with pytest.raises(ApiError, match="429"):
+        client(retryBudget=10).request("GET", "/x")
+    assert len(rsps.calls) == 1 and no_sleep == []
+
+
+def test_budget_bounds_total_wait(rsps, no_sleep):
+    rsps.get(f"{URL}/x", status=503, headers={"Retry-After": "4"}, json={"title": "down"})
+    with pytest.raises(ApiError):
+        client(maxRetries=50, retryBudget=10).request("GET", "/x")
+    assert sum(no_sleep) <= 10 and len(rsps.calls) >= 2
+
+
+def test_backoff_is_jittered_and_capped(rsps, no_sleep):
+    rsps.get(f"{URL}/x", status=502, json={"title": "bad gateway"})
+    with pytest.raises(ApiError):
+        client(maxRetries=6, retryBudget=1000).request("GET", "/x")
+    assert len(no_sleep) == 6 and all(0 <= w <= 8 for w in no_sleep)
+
+
+def test_401_refreshes_once(rsps):
+    rsps.get(f"{URL}/x", status=401, json={"title": "expired"})
+    rsps.get(f"{URL}/x", json={"ok": 1})
+    auth = CountingAuth()
+    c = client(auth)
+    assert c.request("GET", "/x").status_code == 200
+    assert auth.refreshes == 1 and rsps.calls[1].request.headers["X-Token"] == "t2"
+    rsps.replace(responses.GET, f"{URL}/x", status=401, json={"title": "still expired"})
+    with pytest.raises(ApiError, match="401"):
+        c.request("GET", "/x")
+    assert auth.refreshes == 2  # once per call, not a loop
+
+
+def test_error_is_one_line_with_trace_and_redacted(rsps):
+    rsps.put(f"{URL}/x", status=400, json={"title": "bad\nvalue super-secret-value", "traceId": "tr-1"})
+    with pytest.raises(ApiError) as exc:
+        client().request("PUT", "/x")
+    text = str(exc.value)
+    assert text == "Test API: PUT /x -> 400 bad value *** [traceId tr-1]"
+
+
+def test_timeouts_are_transport_errors(rsps):
+    rsps.get(f"{URL}/x", body=requests.exceptions.ReadTimeout())
+    with pytest.raises(TransportError, match="read timeout"):
+        client(maxRetries=0).request("GET", "/x")
+
+
+def test_parse_retry_after():
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0

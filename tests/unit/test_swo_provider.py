@@ -1,0 +1,293 @@
+"""SwoUserGroupProvider against a mocked SoftwareOne API (responses)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import pytest
+import requests
+import responses
+from pulumi.output import Unknown
+
+from providers.errors import ProviderError
+from providers.swo.provider import SwoUserGroupProvider
+from tests.unit.helpers import FAST, SWO_TOKEN, SWO_URL, body, calls, configured, no_sleep  # noqa: F401
+
+GROUPS = f"{SWO_URL}/public/v1/accounts/user-groups"
+LIST = re.compile(re.escape(GROUPS) + r"\?.*")
+
+
+def group(gid="UGR-1111-2222", name="Operations", revision=1, **extra):
+    g = {"id": gid, "name": name, "revision": revision, "account": {"id": "ACC-1234-5678", "name": "Acme"},
+         "modules": [{"id": "MOD-1756", "name": "Access Management"}], "isDefault": False,
+         "audit": {"created": {"at": "2026-01-01T00:00:00Z"}}}
+    g.update(extra)
+    return g
+
+
+def page(*groups, total=None, limit=100, offset=0):
+    return {"$meta": {"pagination": {"offset": offset, "limit": limit, "total": len(groups) if total is None else total}},
+            "data": list(groups)}
+
+
+INPUTS = {"account_id": "ACC-1234-5678", "name": "Operations", "modules": ["MOD-1756"], "adopt": False,
+          "connection": "swo"}
+
+
+@pytest.fixture
+def provider():
+    return configured(SwoUserGroupProvider, {"swo:apiUrl": SWO_URL, "swo:apiToken": SWO_TOKEN,
+                                             **{f"swo:{k}": v for k, v in FAST.items()}})
+
+
+@pytest.fixture
+def rsps():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
+        yield r
+
+
+# -- check --------------------------------------------------------------------------------
+def test_check_accepts_valid_inputs_and_fills_defaults(provider):
+    result = provider.check({}, {"account_id": "ACC-1234-5678", "name": "Ops", "modules": ["MOD-1756"]})
+    assert result.failures == []
+    assert result.inputs["adopt"] is False and result.inputs["connection"] == "swo"
+    assert result.inputs["name"] == "Ops"  # nothing rewritten
+
+
+@pytest.mark.parametrize("field,value,expect", [
+    ("account_id", "ACC-12-34", "account_id"),
+    ("account_id", "BUY-1234-5678", "account_id"),
+    ("name", "", "name"),
+    ("name", "   ", "whitespace"),
+    ("name", "x" * 256, "at most 255"),
+    ("name", 42, "valid string"),
+    ("modules", [], "at least 1"),
+    ("modules", ["MOD-1756", "MOD-1756"], "more than once"),
+    ("modules", ["MOD-17"], "modules[0]"),
+    ("modules", "MOD-1756", "valid list"),
+    ("buyers", ["BUY-1"], "buyers[0]"),
+    ("buyers", ["BUY-1234-5678", "BUY-1234-5678"], "more than once"),
+    ("extensions", ["a b"], "extensions[0]"),
+    ("adopt", "yes", "adopt"),
+])
+def test_check_rejects_bad_input_naming_the_property(provider, field, value, expect):
+    result = provider.check({}, {**INPUTS, field: value})
+    assert result.failures, f"{field}={value!r} was accepted"
+    assert any(f.property.startswith(field) and expect in f.reason for f in result.failures), result.failures
+
+
+def test_check_rejects_unknown_property(provider):
+    result = provider.check({}, {**INPUTS, "colour": "blue"})
+    assert [f.property for f in result.failures] == ["colour"]
+
+
+def test_check_passes_unknowns_through(provider):
+    result = provider.check({}, {**INPUTS, "name": Unknown(), "modules": [Unknown()]})
+    assert result.failures == []
+
+
+def test_check_names_missing_token_and_bad_url():
+    p = configured(SwoUserGroupProvider, {"swo:apiUrl": "http://swo.example.com"})
+    reasons = " ".join(f.reason for f in p.check({}, INPUTS).failures)
+    assert "swo:apiUrl" in reasons and "https" in reasons
+    p = configured(SwoUserGroupProvider, {"swo:apiUrl": SWO_URL})
+    reasons = " ".join(f.reason for f in p.check({}, INPUTS).failures)
+    assert "swo:apiToken" in reasons and "--secret" in reasons
+
+
+def test_check_names_an_empty_connection_namespace(provider):
+    failures = provider.check({}, {**INPUTS, "connection": "swo-eu"}).failures
+    assert failures and "swo-eu:apiToken" in failures[0].reason
+
+
+def test_env_fallback_for_other_namespace(monkeypatch):
+    monkeypatch.setenv("SWO_EU_API_TOKEN", "eu-token-123456")
+    p = configured(SwoUserGroupProvider, {})
+    assert p.check({}, {**INPUTS, "connection": "swo-eu"}).failures == []
+
+
+# -- diff ---------------------------------------------------------------------------------
+def test_diff_no_change_with_none_absent_and_order(provider):
+    olds = {**INPUTS, "modules": ["MOD-1001", "MOD-1756"], "description": None, "buyers": None, "revision": 3.0}
+    news = {**INPUTS, "modules": ["MOD-1756", "MOD-1001"], "buyers": []}
+    assert provider.diff("UGR-1", olds, news).changes is False
+
+
+def test_diff_update_and_replace(provider):
+    d = provider.diff("UGR-1", INPUTS, {**INPUTS, "name": "Renamed"})
+    assert d.changes is True and d.replaces == []
+    d = provider.diff("UGR-1", INPUTS, {**INPUTS, "account_id": "ACC-0000-0001"})
+    assert d.replaces == ["account_id"]
+
+
+def test_diff_unknown_is_a_change(provider):
+    assert provider.diff("UGR-1", INPUTS, {**INPUTS, "description": Unknown()}).changes is True
+
+
+# -- create -------------------------------------------------------------------------------
+def test_create_looks_up_then_posts_once(provider, rsps):
+    rsps.get(LIST, json=page())
+    rsps.post(GROUPS, json=group(), status=201)
+    result = provider.create(dict(INPUTS))
+    assert result.id == "UGR-1111-2222"
+    assert result.outs["revision"] == 1 and result.outs["account_name"] == "Acme"
+    assert result.outs["modules"] == ["MOD-1756"] and result.outs["adopt"] is False
+    (post,) = calls(rsps, "POST")
+    assert body(post) == {"name": "Operations", "account": {"id": "ACC-1234-5678"}, "modules": [{"id": "MOD-1756"}]}
+    assert post.request.headers["Authorization"] == f"Bearer {SWO_TOKEN}"
+    query = unquote(calls(rsps, "GET")[0].request.url.split("?", 1)[1])
+    assert 'and(eq(account.id,"ACC-1234-5678"),eq(name,"Operations"))' in query and "limit=100" in query
+
+
+def test_create_refuses_existing_group_without_adopt(provider, rsps):
+    rsps.get(LIST, json=page(group("UGR-5555-5555")))
+    with pytest.raises(ProviderError, match=r"already exists \(UGR-5555-5555\).*adopt"):
+        provider.create(dict(INPUTS))
+    assert calls(rsps, "POST") == []
+
+
+def test_create_adopts_and_converges(provider, rsps):
+    rsps.get(LIST, json=page(group("UGR-5555-5555", description="old")))
+    rsps.put(f"{GROUPS}/UGR-5555-5555", json=group("UGR-5555-5555", revision=2))
+    result = provider.create({**INPUTS, "adopt": True})
+    assert result.id == "UGR-5555-5555" and result.outs["revision"] == 2
+    assert calls(rsps, "POST") == []
+    assert body(calls(rsps, "PUT")[0])["description"] is None
+
+
+def test_create_refuses_when_names_are_ambiguous_even_with_adopt(provider, rsps):
+    rsps.get(LIST, json=page(group("UGR-1"), group("UGR-2")))
+    with pytest.raises(ProviderError, match="UGR-1, UGR-2"):
+        provider.create({**INPUTS, "adopt": True})
+
+
+@pytest.mark.parametrize("failure", ["503", "reset", "timeout"])
+def test_ambiguous_create_takes_the_one_group_it_finds(provider, rsps, failure):
+    rsps.get(LIST, json=page())  # before the POST
+    if failure == "503":
+        rsps.post(GROUPS, status=503, json={"title": "Service Unavailable", "status": 503})
+    else:
+        rsps.post(GROUPS, body=requests.exceptions.ReadTimeout() if failure == "timeout"
+                  else requests.exceptions.ConnectionError("Connection reset by peer"))
+    rsps.get(LIST, json=page(group("UGR-7777-7777")))  # the POST did land
+    result = provider.create(dict(INPUTS))
+    assert result.id == "UGR-7777-7777"
+    assert len(calls(rsps, "POST")) == 1  # never blindly repeated
+
+
+def test_ambiguous_create_with_nothing_found_retries_once(provider, rsps):
+    rsps.get(LIST, json=page())
+    rsps.post(GROUPS, status=502, json={"title": "Bad Gateway", "status": 502})
+    rsps.post(GROUPS, json=group(), status=201)
+    assert provider.create(dict(INPUTS)).id == "UGR-1111-2222"
+    assert len(calls(rsps, "POST")) == 2
+
+
+def test_ambiguous_create_with_two_new_groups_lists_them(provider, rsps):
+    rsps.get(LIST, json=page())
+    rsps.post(GROUPS, status=504, json={"title": "Gateway Timeout", "status": 504})
+    rsps.get(LIST, json=page(group("UGR-1"), group("UGR-2")))
+    with pytest.raises(ProviderError, match="UGR-1, UGR-2"):
+        provider.create(dict(INPUTS))
+
+
+def test_create_400_names_fields_and_trace_without_token(provider, rsps):
+    rsps.get(LIST, json=page())
+    rsps.post(GROUPS, status=400, json={"title": "One or more validation errors occurred.", "status": 400,
+                                        "traceId": "00-abc-01", "errors": {"modules[0]": ["Module not allowed"]},
+                                        "detail": f"token {SWO_TOKEN} rejected"})
+    with pytest.raises(ProviderError) as exc:
+        provider.create(dict(INPUTS))
+    text = str(exc.value)
+    assert "modules[0]: Module not allowed" in text and "00-abc-01" in text and "Operations" in text
+    assert SWO_TOKEN not in text and "\n" not in text
+
+
+def test_401_and_403_are_reported(provider, rsps):
+    rsps.get(LIST, status=401, json={"title": "Authentication Failed", "status": 401})
+    with pytest.raises(ProviderError, match="401 Authentication Failed"):
+        provider.create(dict(INPUTS))
+    rsps.replace(responses.GET, LIST, status=403, json={"title": "Forbidden", "status": 403})
+    with pytest.raises(ProviderError, match="403 Forbidden"):
+        provider.create(dict(INPUTS))
+
+
+# -- read ---------------------------------------------------------------------------------
+def test_read_refreshes_outputs_and_inputs(provider, rsps):
+    rsps.get(f"{GROUPS}/UGR-1111-2222", json=group(name="Renamed outside", description="d", users=[{"id": "USR-1"}]))
+    result = provider.read("UGR-1111-2222", {**INPUTS, "adopt": True})
+    assert result.id == "UGR-1111-2222"
+    assert result.outs["name"] == "Renamed outside" and result.outs["user_ids"] == ["USR-1"]
+    assert result.inputs["name"] == "Renamed outside" and result.inputs["adopt"] is True
+    assert "revision" not in result.inputs
+
+
+def test_read_429_then_success_honours_retry_after(provider, rsps, no_sleep):
+    rsps.get(f"{GROUPS}/UGR-1", status=429, headers={"Retry-After": "2"}, json={"title": "Too Many Requests"})
+    rsps.get(f"{GROUPS}/UGR-1", json=group("UGR-1"))
+    assert provider.read("UGR-1", dict(INPUTS)).id == "UGR-1"
+    assert 2.0 in no_sleep
+
+
+def test_read_404_drops_with_warning(provider, rsps, capsys):
+    rsps.get(f"{GROUPS}/UGR-1", status=404, json={"title": "Not Found", "status": 404})
+    result = provider.read("UGR-1", dict(INPUTS))
+    assert result.id == "" and result.outs == {}
+    assert "deleted outside Pulumi" in capsys.readouterr().err
+
+
+def test_read_5xx_exhausted(provider, rsps):
+    rsps.get(f"{GROUPS}/UGR-1", status=503, json={"title": "Service Unavailable", "status": 503})
+    with pytest.raises(ProviderError, match="503"):
+        provider.read("UGR-1", dict(INPUTS))
+    assert len(calls(rsps, "GET")) == 4  # 1 + maxRetries
+
+
+# -- update -------------------------------------------------------------------------------
+def test_update_sends_full_declared_set(provider, rsps):
+    rsps.put(f"{GROUPS}/UGR-1", json=group("UGR-1", name="New", revision=2, buyers=[{"id": "BUY-1234-5678"}]))
+    news = {**INPUTS, "name": "New", "buyers": ["BUY-1234-5678"]}
+    result = provider.update("UGR-1", INPUTS, news)
+    assert result.outs["revision"] == 2 and result.outs["buyers"] == ["BUY-1234-5678"]
+    assert body(calls(rsps, "PUT")[0]) == {"name": "New", "modules": [{"id": "MOD-1756"}], "description": None,
+                                           "logo": None, "buyers": [{"id": "BUY-1234-5678"}], "extensions": None}
+
+
+def test_update_retries_5xx_then_succeeds(provider, rsps):
+    rsps.put(f"{GROUPS}/UGR-1", status=502, json={"title": "Bad Gateway"})
+    rsps.put(f"{GROUPS}/UGR-1", json=group("UGR-1", revision=2))
+    assert provider.update("UGR-1", INPUTS, INPUTS).outs["revision"] == 2
+
+
+# -- delete -------------------------------------------------------------------------------
+def test_delete_and_already_gone(provider, rsps):
+    rsps.delete(f"{GROUPS}/UGR-1", status=204)
+    provider.delete("UGR-1", dict(INPUTS))
+    rsps.replace(responses.DELETE, f"{GROUPS}/UGR-1", status=404, json={"title": "Not Found"})
+    provider.delete("UGR-1", dict(INPUTS))
+
+
+def test_delete_refuses_default_group_without_calling(provider, rsps):
+    with pytest.raises(ProviderError, match="default group"):
+        provider.delete("UGR-1", {**INPUTS, "is_default": True})
+    assert len(rsps.calls) == 0
+
+
+def test_delete_with_users_says_how_many_and_what_to_do(provider, rsps):
+    rsps.delete(f"{GROUPS}/UGR-1", status=400, json={"title": "Bad Request", "status": 400})
+    rsps.get(f"{GROUPS}/UGR-1", json=group("UGR-1", users=[{"id": "USR-1"}, {"id": "USR-2"}]))
+    with pytest.raises(ProviderError, match=r"still has 2 user\(s\).*destroy"):
+        provider.delete("UGR-1", dict(INPUTS))
+
+
+# -- lookups ------------------------------------------------------------------------------
+def test_lookup_pages_with_null_total(provider, rsps):
+    first = [group(f"UGR-0000-{i:04d}") for i in range(100)]
+    rsps.get(LIST, json={"$meta": {"pagination": {"offset": 0, "limit": 100, "total": None}}, "data": first})
+    rsps.get(LIST, json={"$meta": {"pagination": {"offset": 100, "limit": 100, "total": None}},
+                         "data": [group("UGR-9999-9999")]})
+    found = provider.service(provider._inputs(INPUTS)).client.find_by_name("ACC-1234-5678", "Operations")
+    assert len(found) == 101
+    offsets = [unquote(c.request.url).split("offset=")[1] for c in calls(rsps, "GET")]
+    assert offsets == ["0", "100"]
