@@ -286,7 +286,7 @@ class EmulatorServer:
             raise ValueError("the emulators listen on loopback only")
         self.api = api
         self._httpd = _Server((host, port), api)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"emulator-{api.name}", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"emulator-{api.name}", daemon=True)
 
     @property
     def port(self) -> int:
