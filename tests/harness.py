@@ -149,19 +149,24 @@ class Result:
 class PulumiProject:
     """A throwaway copy of the project (files linked, own stacks/) with its own Pulumi home and backend."""
 
-    def __init__(self, base: Path, stack: str = "test", passphrase: str = "test-passphrase") -> None:
+    def __init__(self, base: Path, stack: str = "test", passphrase: str = "test-passphrase",
+                 program: Path | None = None, state_dir: Path | None = None) -> None:
         self.base = base
         self.dir = base / "project"
         self.dir.mkdir(parents=True, exist_ok=True)
-        for name in PROJECT_FILES:
+        sources = {name: ROOT / name for name in PROJECT_FILES}
+        if program is not None:  # another program that uses the providers package
+            sources = {"providers": ROOT / "providers", ".venv": ROOT / ".venv",
+                       **{p.name: p for p in program.iterdir() if p.name != "__pycache__"}}
+        for name, target in sources.items():
             link = self.dir / name
             if not link.exists():
-                link.symlink_to(ROOT / name)
+                link.symlink_to(target)
         (self.dir / "stacks").mkdir(exist_ok=True)
         self.stack = stack
-        self.state_dir = base / "state"
+        self.state_dir = state_dir or base / "state"
         self.home = base / "pulumi-home"
-        self.state_dir.mkdir(exist_ok=True)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
         bin_dir = pulumi_bin()
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("SWO_", "SYMPHONY_", "PULUMI_", "USERGROUPS_"))}
