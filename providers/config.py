@@ -110,7 +110,7 @@ class Timeouts:
     def __init__(self, settings: Settings) -> None:
         self.connect = settings.number("connectTimeout", 5.0, minimum=0.1)
         self.read = settings.number("readTimeout", 30.0, minimum=0.1)
-        self.max_retries = int(settings.number("maxRetries", 5, minimum=0))
+        self.max_retries = int(settings.number("maxRetries", 10, minimum=0))
         self.retry_budget = settings.number("retryBudget", 60.0, minimum=0.0)
 
     def key(self) -> tuple[float, float, int, float]:

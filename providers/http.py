@@ -110,6 +110,7 @@ class HttpClient:
         json: Any = None,
         ok: tuple[int, ...] = (200,),
         allow: tuple[int, ...] = (),
+        idempotent: bool | None = None,
     ) -> requests.Response:
         """Sends the request under the retry policy.
 
@@ -118,9 +119,10 @@ class HttpClient:
         ``TransportError`` when no answer came.
         """
         method = method.upper()
+        safe = method in IDEMPOTENT if idempotent is None else idempotent
         retrying = Retrying(
-            retry=retry_if_result(lambda r: self._should_retry_status(method, r))
-            | retry_if_exception(lambda e: self._should_retry_error(method, e)),
+            retry=retry_if_result(lambda r: self._should_retry_status(safe, r))
+            | retry_if_exception(lambda e: self._should_retry_error(safe, e)),
             wait=self._wait,
             stop=stop_after_attempt(self.timeouts.max_retries + 1) | _BudgetStop(self.timeouts.retry_budget),
             sleep=self._sleep,
@@ -187,22 +189,23 @@ class HttpClient:
             raise TransportError(self.api, method, path, f"{what}: {_reason(exc)}", sent=sent) from None
 
     # -- policy -------------------------------------------------------------------------
-    def _should_retry_status(self, method: str, response: requests.Response) -> bool:
+    def _should_retry_status(self, safe: bool, response: requests.Response) -> bool:
         if response.status_code not in RETRY_STATUSES:
             return False
-        return method in IDEMPOTENT or response.status_code == 429
+        return safe or response.status_code == 429
 
-    def _should_retry_error(self, method: str, exc: BaseException) -> bool:
+    def _should_retry_error(self, safe: bool, exc: BaseException) -> bool:
         if not isinstance(exc, TransportError):
             return False
-        return method in IDEMPOTENT or not exc.sent
+        return safe or not exc.sent
 
     def _wait(self, state: RetryCallState) -> float:
         retry_after = None
         if state.outcome is not None and not state.outcome.failed:
             retry_after = parse_retry_after(state.outcome.result().headers.get("Retry-After"))
         if retry_after is not None:
-            return retry_after
+            # At least what the server asked; a little more spreads out callers that were told the same.
+            return retry_after + random.uniform(0, min(1.0, 0.25 * retry_after))
         return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (state.attempt_number - 1)))
 
     def _count_retry(self, state: RetryCallState) -> None:

@@ -198,6 +198,12 @@ class PulumiProject:
         self.history.append(result)
         return result
 
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """Starts a command in the background (for faults injected while it runs)."""
+        cmd = ["pulumi", *args, "--non-interactive", "--stack", self.stack]
+        return subprocess.Popen(cmd, cwd=self.dir, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True)
+
     def init(self, config: dict[str, Any], secrets: dict[str, str] | None = None) -> "PulumiProject":
         """Creates the stack with plain ``config`` and ``secrets`` set with ``--secret``."""
         self.stack_file.unlink(missing_ok=True)

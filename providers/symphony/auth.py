@@ -80,7 +80,9 @@ class RsaSessionAuth:
         now = int(time.time())
         assertion = jwt.encode({"sub": self._username, "iat": now, "exp": now + JWT_LIFETIME, "jti": uuid.uuid4().hex},
                                self._key, algorithm="RS512")
-        r = self._login.request("POST", LOGIN_PATH, json=AuthenticateRequest(token=assertion).model_dump())
+        # A login creates nothing durable, so unlike a create it may be retried on any failure.
+        r = self._login.request("POST", LOGIN_PATH, json=AuthenticateRequest(token=assertion).model_dump(),
+                                idempotent=True)
         token = Token.model_validate(r.json())
         self._header, self._token = token.name or "sessionToken", token.token
         self.logins += 1

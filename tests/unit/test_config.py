@@ -42,3 +42,4 @@ def test_timeouts_validate_numbers():
         Timeouts(Settings("swo", {"swo:readTimeout": "soon"}))
     t = Timeouts(Settings("swo", {"swo:maxRetries": "2"}))
     assert t.max_retries == 2 and t.read == 30.0
+    assert Timeouts(Settings("swo", {})).max_retries == 10

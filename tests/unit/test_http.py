@@ -76,7 +76,7 @@ def test_retry_after_beyond_budget_stops_at_once(rsps, no_sleep):
 
 
 def test_budget_bounds_total_wait(rsps, no_sleep):
-    rsps.get(f"{URL}/x", status=503, headers={"Retry-After": "4"}, json={"title": "down"})
+    rsps.get(f"{URL}/x", status=503, headers={"Retry-After": "4"}, json={"title": "down"})  # 4-5 s each
     with pytest.raises(ApiError):
         client(maxRetries=50, retryBudget=10).request("GET", "/x")
     assert sum(no_sleep) <= 10 and len(rsps.calls) >= 2
