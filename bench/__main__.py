@@ -1,0 +1,221 @@
+"""``python -m bench``: the user-group providers against the engine's own cost.
+
+For N groups of each kind it times `pulumi up` (create N), a no-op `up`, `refresh`, a rename
+of every group, and `destroy` (median of ``--repeat`` runs), counts the API requests the
+emulators saw per step, samples the dynamic-provider process's peak memory, and measures the
+same steps for N resources of a provider that makes no API call. Per step it prints
+``ours / (baseline + ceil(N / 4) x latency)``: the Python dynamic-provider server runs at most
+four calls at once, so that is the floor. Writes the table to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.harness import Emulators, PulumiProject, make_bot_key, pulumi_bin  # noqa: E402
+
+STEPS = ("create", "no-op up", "refresh", "rename all", "destroy")
+SWO_TOKEN = "idt:TKN-0000-0000:bench-token"
+
+
+@dataclass
+class StepResult:
+    """One step over the repeats."""
+
+    seconds: list[float] = field(default_factory=list)
+    requests: list[dict[str, int]] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+
+
+class ProviderMemory:
+    """Samples the peak resident memory of `python -m pulumi.dynamic` processes while a step runs."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "ProviderMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+                    if b"pulumi.dynamic" not in cmd:
+                        continue
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                except OSError:
+                    continue
+
+
+def groups(kind: str, n: int, suffix: str = "") -> dict[str, list[dict]]:
+    if kind == "symphony":
+        return {"usergroups:symphonyGroups": [{"key": f"s{i:04d}", "name": f"Scope {i:04d}{suffix}", "area": "EMEA"}
+                                              for i in range(n)], "usergroups:swoGroups": []}
+    return {"usergroups:swoGroups": [{"key": f"w{i:04d}", "accountId": "ACC-1234-5678", "name": f"Team {i:04d}{suffix}",
+                                      "modules": ["MOD-1756"]} for i in range(n)], "usergroups:symphonyGroups": []}
+
+
+def set_config(project: PulumiProject, values: dict) -> None:
+    data = yaml.safe_load(project.stack_file.read_text())
+    data["config"].update(values)
+    project.stack_file.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def timed(project: PulumiProject, args: list[str], emu: Emulators | None) -> tuple[float, dict[str, int], float]:
+    if emu:
+        emu.symphony.reset_counts()
+        emu.swo.reset_counts()
+    with ProviderMemory() as mem:
+        start = time.perf_counter()
+        project.run(*args).ok()
+        elapsed = time.perf_counter() - start
+    counts: dict[str, int] = {}
+    if emu:
+        counts = {**emu.symphony.counts(), **emu.swo.counts()}
+    return elapsed, counts, mem.peak_kb / 1024
+
+
+def run_cycle(project: PulumiProject, kind: str, n: int, emu: Emulators | None, results: dict[str, StepResult]) -> None:
+    config = groups(kind, n) if kind != "baseline" else {"bench:count": str(n), "bench:suffix": ""}
+    set_config(project, config)
+    steps = {
+        "create": ["up", "--yes", "--skip-preview"],
+        "no-op up": ["up", "--yes", "--skip-preview"],
+        "refresh": ["refresh", "--yes", "--skip-preview"],
+        "rename all": ["up", "--yes", "--skip-preview"],
+        "destroy": ["destroy", "--yes", "--skip-preview"],
+    }
+    for step, args in steps.items():
+        if step == "rename all":
+            set_config(project, groups(kind, n, " v2") if kind != "baseline" else {"bench:suffix": " v2"})
+        seconds, counts, rss = timed(project, args, emu)
+        r = results.setdefault(step, StepResult())
+        r.seconds.append(seconds)
+        r.requests.append(counts)
+        r.peak_rss_mb = max(r.peak_rss_mb, rss)
+
+
+def label(route: str) -> str:
+    """``"GET /pod/v2/admin/usergroups/{groupId}"`` -> ``"get"``; a collection GET is ``"list"``."""
+    method, path = route.split(" ", 1)
+    if "/login/" in path:
+        return "login"
+    if method == "GET":
+        return "get" if path.endswith("}") else "list"
+    return {"POST": "create", "PUT": "put", "DELETE": "delete"}.get(method, method.lower())
+
+
+def fmt_requests(counts: dict[str, int]) -> str:
+    short: dict[str, int] = {}
+    for route, n in counts.items():
+        short[label(route)] = short.get(label(route), 0) + n
+    return ", ".join(f"{k} {v}" for k, v in sorted(short.items())) or "0"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default="10,100,500")
+    parser.add_argument("--latency-ms", type=float, default=25.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    latency = args.latency_ms / 1000
+
+    table: dict[tuple[str, int], dict[str, StepResult]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        base = Path(tmp)
+        bot = make_bot_key(base / "keys", "bench-bot")
+        emu = Emulators(base / "emu", bot, SWO_TOKEN, "unused", latency_ms=args.latency_ms).start()
+        try:
+            for n in sizes:
+                for kind in ("baseline", "symphony", "swo"):
+                    results: dict[str, StepResult] = {}
+                    for r in range(args.repeat):
+                        emu.reset()
+                        where = base / f"{kind}-{n}-{r}"
+                        if kind == "baseline":
+                            project = PulumiProject(where, stack="bench", program=ROOT / "bench" / "baseline")
+                            project.init({})
+                        else:
+                            project = PulumiProject(where, stack="bench")
+                            project.init({"symphony:podUrl": emu.symphony_url, "symphony:botUsername": bot.username,
+                                          "swo:apiUrl": emu.swo_url},
+                                         {"symphony:botPrivateKey": bot.private_pem, "swo:apiToken": SWO_TOKEN})
+                        run_cycle(project, kind, n, None if kind == "baseline" else emu, results)
+                        project.cleanup()
+                        print(f"bench: {kind} N={n} run {r + 1}/{args.repeat}: "
+                              + ", ".join(f"{s} {results[s].seconds[-1]:.2f}s" for s in STEPS), flush=True)
+                    table[(kind, n)] = results
+        finally:
+            emu.stop()
+
+    lines = report(table, sizes, latency, args)
+    print("\n".join(lines))
+    Path(args.out).write_text("\n".join(lines) + "\n")
+    return 0
+
+
+def report(table, sizes, latency, args) -> list[str]:
+    pulumi = subprocess.run([str(pulumi_bin() / "pulumi"), "version"], capture_output=True, text=True).stdout.strip()
+    mem = next((l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")), "?")
+    lines = [
+        "# Performance",
+        "",
+        "Generated by `python -m bench` (do not edit by hand). Each step is the median of "
+        f"{args.repeat} runs against the emulators with {args.latency_ms:g} ms added to every API request; "
+        "`pulumi` runs with `--skip-preview`. *Baseline* is the same step for N resources of a dynamic "
+        "provider that makes no API call (`bench/baseline`): the engine's own cost. *Floor* is "
+        "baseline + ceil(N / 4) × latency, since the Python dynamic-provider server runs at most four "
+        "calls at once; *ratio* is ours / floor. *Requests* are those the emulator counted in the step "
+        "(median run); *peak RSS* is the dynamic-provider process's high-water mark.",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, {int(mem) // 1024 if mem != '?' else '?'} MiB; "
+        f"pulumi {pulumi}; Python {platform.python_version()}; "
+        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
+        "",
+        "| kind | N | step | baseline s | ours s | floor s | ratio | requests | provider peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n in sizes:
+        for kind, label in (("symphony", "SymphonyUserGroup"), ("swo", "SwoUserGroup")):
+            ours, base = table[(kind, n)], table[("baseline", n)]
+            for step in STEPS:
+                o = statistics.median(ours[step].seconds)
+                b = statistics.median(base[step].seconds)
+                floor = b + (math.ceil(n / 4) * latency if step != "no-op up" else 0)
+                median_run = sorted(range(len(ours[step].seconds)), key=lambda i: ours[step].seconds[i])[len(ours[step].seconds) // 2]
+                lines.append(f"| {label} | {n} | {step} | {b:.2f} | {o:.2f} | {floor:.2f} | {o / floor:.2f} | "
+                             f"{fmt_requests(ours[step].requests[median_run])} | {ours[step].peak_rss_mb:.0f} |")
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
