@@ -18,9 +18,10 @@ a pydantic model of its inputs; this module turns them into a
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, Generic, Iterable, TypeVar
+from typing import Any, Callable, ClassVar, Generic, Iterable, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -35,6 +36,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pydantic import BaseModel, ValidationError
 
+from .cache import shared
 from .config import ConfigSource, EmptyConfig
 from .errors import ApiError, ConfigError, ProviderError, TransportError
 
@@ -65,7 +67,15 @@ class GroupService(ABC, Generic[I]):
 
     @abstractmethod
     def find(self, inputs: I) -> list[dict[str, Any]]:
-        """Every group whose natural key matches ``inputs`` exactly (all pages)."""
+        """Every group whose natural key matches ``inputs`` exactly (all pages), asked live."""
+
+    @abstractmethod
+    def scope(self, inputs: I) -> tuple[str, ...]:
+        """The set of groups a name is unique-checked in (one account, or one group type)."""
+
+    @abstractmethod
+    def scan(self, inputs: I) -> list[dict[str, Any]]:
+        """Every group in ``scope(inputs)`` (all pages)."""
 
     @abstractmethod
     def create(self, inputs: I) -> dict[str, Any]:
@@ -78,6 +88,35 @@ class GroupService(ABC, Generic[I]):
     @abstractmethod
     def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
         """Deletes (or deactivates) the group; a group that is already gone is success."""
+
+
+class ScopeIndex:
+    """The groups of one scope by name: listed once per provider process, then kept current.
+
+    Creating N groups would otherwise cost N name lookups; one listing serves them all.
+    Groups this process creates or takes over are added as it goes. The ambiguous-create
+    recovery does not use it: that asks the API live.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_name: dict[str, dict[str, dict[str, Any]]] | None = None
+
+    def named(self, name: str, load: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        with self._lock:
+            if self._by_name is None:
+                by_name: dict[str, dict[str, dict[str, Any]]] = {}
+                for group in load():
+                    by_name.setdefault(group["name"], {})[group["id"]] = group
+                self._by_name = by_name
+            return list(self._by_name.get(name, {}).values())
+
+    def remember(self, group: dict[str, Any]) -> None:
+        with self._lock:
+            if self._by_name is not None:
+                for groups in self._by_name.values():
+                    groups.pop(group["id"], None)
+                self._by_name.setdefault(group["name"], {})[group["id"]] = group
 
 
 class GroupProvider(ResourceProvider, ABC, Generic[I]):
@@ -159,15 +198,20 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self._inputs(props)
         service = self.service(inputs)
-        try:
-            existing = service.find(inputs)
-            group = self._take_existing(existing, inputs)
-            if group is None:
-                group = self._post(service, inputs, {g["id"] for g in existing})
-            if self._differs(group, inputs):  # adopted, reactivated, or declared inactive
-                group = service.update(group["id"], inputs)
-        except ProviderError as exc:
-            raise self._fail("creating", inputs, exc) from None
+        scope = (type(self).__name__, inputs.connection, *service.scope(inputs))
+        index = shared(("index", *scope), ScopeIndex)
+        # Two creates of the same name in one run must not both decide "not there yet".
+        with shared(("create", *scope, getattr(inputs, "name", "")), threading.Lock):
+            try:
+                existing = index.named(getattr(inputs, "name", ""), lambda: service.scan(inputs))
+                group = self._take_existing(existing, inputs)
+                if group is None:
+                    group = self._post(service, inputs, {g["id"] for g in existing})
+                if self._differs(group, inputs):  # adopted, reactivated, or declared inactive
+                    group = service.update(group["id"], inputs)
+            except ProviderError as exc:
+                raise self._fail("creating", inputs, exc) from None
+            index.remember(group)
         return CreateResult(group["id"], self._outputs(group, inputs))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

@@ -54,6 +54,10 @@ class SwoClient:
             if not page.data or (total is not None and offset >= total) or (total is None and len(page.data) < limit):
                 return groups
 
+    def in_account(self, account_id: str) -> list[UserGroup]:
+        """Every group of the account."""
+        return [g for g in self.list(rql.eq("account.id", account_id)) if g.account.id == account_id]
+
     def find_by_name(self, account_id: str, name: str) -> list[UserGroup]:
         """Groups of the account with exactly this name (RQL ``eq`` is exact and case-sensitive)."""
         found = self.list(rql.and_(rql.eq("account.id", account_id), rql.eq("name", name)))

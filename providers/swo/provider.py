@@ -62,6 +62,12 @@ class SwoGroupService(GroupService[SwoUserGroupInputs]):
     def find(self, inputs: SwoUserGroupInputs) -> list[dict[str, Any]]:
         return [{"id": g.id, **g.outputs()} for g in self.client.find_by_name(inputs.account_id, inputs.name)]
 
+    def scope(self, inputs: SwoUserGroupInputs) -> tuple[str, ...]:
+        return (inputs.account_id,)
+
+    def scan(self, inputs: SwoUserGroupInputs) -> list[dict[str, Any]]:
+        return [{"id": g.id, **g.outputs()} for g in self.client.in_account(inputs.account_id)]
+
     def create(self, inputs: SwoUserGroupInputs) -> dict[str, Any]:
         group = self.client.create(CreateUserGroupDto.from_inputs(inputs))
         return {"id": group.id, **group.outputs()}

@@ -86,6 +86,12 @@ class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):
     def find(self, inputs: SymphonyUserGroupInputs) -> list[dict[str, Any]]:
         return [{"id": g.id, **g.outputs()} for g in self.client.find_by_name(inputs.type, inputs.name)]
 
+    def scope(self, inputs: SymphonyUserGroupInputs) -> tuple[str, ...]:
+        return (inputs.type,)
+
+    def scan(self, inputs: SymphonyUserGroupInputs) -> list[dict[str, Any]]:
+        return [{"id": g.id, **g.outputs()} for g in self.client.list(inputs.type)]
+
     def create(self, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
         group = self.client.create(UserGroupCreate.from_inputs(inputs))
         return {"id": group.id, **group.outputs()}

@@ -137,7 +137,19 @@ def test_create_looks_up_then_posts_once(provider, rsps):
     assert body(post) == {"name": "Operations", "account": {"id": "ACC-1234-5678"}, "modules": [{"id": "MOD-1756"}]}
     assert post.request.headers["Authorization"] == f"Bearer {SWO_TOKEN}"
     query = unquote(calls(rsps, "GET")[0].request.url.split("?", 1)[1])
-    assert 'and(eq(account.id,"ACC-1234-5678"),eq(name,"Operations"))' in query and "limit=100" in query
+    assert query == 'eq(account.id,"ACC-1234-5678")&limit=100&offset=0'  # one listing of the account
+
+
+def test_many_creates_share_one_listing_and_refuse_a_same_run_twin(provider, rsps):
+    rsps.get(LIST, json=page())
+    for i in range(3):
+        rsps.post(GROUPS, json=group(f"UGR-0000-000{i}", name=f"G{i}"), status=201)
+    for i in range(3):
+        provider.create({**INPUTS, "name": f"G{i}"})
+    assert len(calls(rsps, "GET")) == 1 and len(calls(rsps, "POST")) == 3
+    with pytest.raises(ProviderError, match=r"already exists \(UGR-0000-0001\)"):
+        provider.create({**INPUTS, "name": "G1"})
+    assert len(calls(rsps, "POST")) == 3
 
 
 def test_create_refuses_existing_group_without_adopt(provider, rsps):
@@ -174,6 +186,8 @@ def test_ambiguous_create_takes_the_one_group_it_finds(provider, rsps, failure):
     result = provider.create(dict(INPUTS))
     assert result.id == "UGR-7777-7777"
     assert len(calls(rsps, "POST")) == 1  # never blindly repeated
+    recovery = unquote(calls(rsps, "GET")[-1].request.url.split("?", 1)[1])
+    assert recovery.startswith('and(eq(account.id,"ACC-1234-5678"),eq(name,"Operations"))')  # asked live
 
 
 def test_ambiguous_create_with_nothing_found_retries_once(provider, rsps):
