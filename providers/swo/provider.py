@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..cache import shared
 from ..config import ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError, ProviderError
-from ..http import HttpClient
 from ..lifecycle import GroupProvider, GroupService
-from .client import API_NAME, SwoClient, parse_error
 from .models import CreateUserGroupDto, SwoUserGroupInputs, UpdateUserGroupDto
+
+if TYPE_CHECKING:
+    from .client import SwoClient
 
 DEFAULT_API_URL = "https://api.platform.softwareone.com"
 
@@ -41,8 +42,12 @@ def connection_settings(namespace: str, config: ConfigSource) -> tuple[str, str,
     return url, token, Timeouts(s)
 
 
-def connect(namespace: str, config: ConfigSource) -> SwoClient:
+def connect(namespace: str, config: ConfigSource) -> "SwoClient":
     """The process-wide client for a namespace, built on first use."""
+    # Imported here: a program that only declares groups never needs the HTTP stack.
+    from ..http import HttpClient
+    from .client import API_NAME, SwoClient, parse_error
+
     url, token, timeouts = connection_settings(namespace, config)
     auth = BearerAuth(token)
     return shared(("swo", namespace, url, timeouts.key()),
@@ -52,7 +57,7 @@ def connect(namespace: str, config: ConfigSource) -> SwoClient:
 class SwoGroupService(GroupService[SwoUserGroupInputs]):
     """SoftwareOne user groups in resource terms."""
 
-    def __init__(self, client: SwoClient) -> None:
+    def __init__(self, client: "SwoClient") -> None:
         self.client = client
 
     def get(self, group_id: str) -> dict[str, Any] | None:

@@ -7,26 +7,13 @@ import time
 import uuid
 
 import jwt
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from ..errors import ConfigError
 from ..http import HttpClient
 from .models import AuthenticateRequest, Token
 
 LOGIN_PATH = "/login/pubkey/authenticate"
 JWT_LIFETIME = 240  # seconds; the pod accepts at most 5 minutes
-
-
-def load_private_key(pem: str, key_name: str) -> RSAPrivateKey:
-    """Parses a PEM RSA private key; the error names the config key, never the key's text."""
-    try:
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
-    except (ValueError, TypeError):
-        raise ConfigError(key_name, "is not a valid unencrypted PEM private key") from None
-    if not isinstance(key, RSAPrivateKey):
-        raise ConfigError(key_name, "must be an RSA private key")
-    return key
 
 
 class StaticSessionAuth:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from typing import TYPE_CHECKING, Any
 
 from ..cache import shared
 from ..config import ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError
-from ..http import HttpClient
 from ..lifecycle import GroupProvider, GroupService
-from .auth import NoAuth, RsaSessionAuth, StaticSessionAuth, load_private_key
-from .client import API_NAME, SymphonyClient, hint_for, parse_error
+from .keys import load_private_key
 from .models import DOCUMENTED_TYPES, SymphonyUserGroupInputs, UserGroupCreate, UserGroupUpdate
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    from .client import SymphonyClient
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class SymphonyConnection:
     login_url: str
     timeouts: Timeouts
     username: str | None = None
-    private_key: RSAPrivateKey | None = None
+    private_key: "RSAPrivateKey | None" = None
     session_token: str | None = None
 
 
@@ -56,8 +57,13 @@ def connection_settings(namespace: str, config: ConfigSource) -> SymphonyConnect
         f"{s.key('botPrivateKeyPath')}, or set {s.key('sessionToken')} (secret)")
 
 
-def connect(namespace: str, config: ConfigSource) -> SymphonyClient:
+def connect(namespace: str, config: ConfigSource) -> "SymphonyClient":
     """The process-wide client (and session) for a namespace, built on first use."""
+    # Imported here: a program that only declares groups never needs the HTTP or JWT stack.
+    from ..http import HttpClient
+    from .auth import NoAuth, RsaSessionAuth, StaticSessionAuth
+    from .client import API_NAME, SymphonyClient, hint_for, parse_error
+
     c = connection_settings(namespace, config)
 
     def build() -> SymphonyClient:
@@ -76,7 +82,7 @@ def connect(namespace: str, config: ConfigSource) -> SymphonyClient:
 class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):
     """Symphony user groups in resource terms. Deleting means deactivating: the API has no DELETE."""
 
-    def __init__(self, client: SymphonyClient) -> None:
+    def __init__(self, client: "SymphonyClient") -> None:
         self.client = client
 
     def get(self, group_id: str) -> dict[str, Any] | None:
