@@ -7,7 +7,6 @@ import platform
 import subprocess
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 from tests.harness import ROOT, pulumi_bin
 

@@ -15,26 +15,24 @@ from tests.harness import Emulators, PulumiProject, swo_group, symphony_group
 Config = dict[str, Any]
 
 
-def swo_entry(**change: Any) -> Callable[[Config], None]:
+def entry(list_key: str, **change: Any) -> Callable[[Config], None]:
+    """Changes the first entry of a group list; ``...`` removes a field."""
     def mutate(c: Config) -> None:
-        entry = c["usergroups:swoGroups"][0]
+        item = c[list_key][0]
         for k, v in change.items():
             if v is ...:
-                entry.pop(k, None)
+                item.pop(k, None)
             else:
-                entry[k] = v
+                item[k] = v
     return mutate
+
+
+def swo_entry(**change: Any) -> Callable[[Config], None]:
+    return entry("usergroups:swoGroups", **change)
 
 
 def sym_entry(**change: Any) -> Callable[[Config], None]:
-    def mutate(c: Config) -> None:
-        entry = c["usergroups:symphonyGroups"][0]
-        for k, v in change.items():
-            if v is ...:
-                entry.pop(k, None)
-            else:
-                entry[k] = v
-    return mutate
+    return entry("usergroups:symphonyGroups", **change)
 
 
 def setting(**change: Any) -> Callable[[Config], None]:

@@ -79,18 +79,22 @@ def scenario(project: PulumiProject, emu: Emulators, fault: str, resource: str, 
         assert all(any(n in e for n in names) for e in errors if "UserGroup" in e or "group" in e), errors
     if must_succeed:
         first.ok()
-    project.refresh().ok()
-    project.up().ok()
-    converged = True
-    try:
-        assert_converged(project, emu)
-    except AssertionError:
-        converged = False
-        raise
-    finally:
-        outcome = "succeeded" if first.returncode == 0 else "failed: " + (errors[0][:160] if errors else "?")
-        reliability.record(reliability.Row(fault, resource, outcome, converged, dict(counts), errors))
+    settle_and_record(project, emu, fault, resource, first.returncode, errors, dict(counts))
     return counts
+
+
+def settle_and_record(project: PulumiProject, emu: Emulators, fault: str, resource: str, returncode: int,
+                      errors: list[str], counts: dict[str, int]) -> None:
+    """With the fault cleared: refresh, up, check convergence, and record the row either way."""
+    converged = False
+    try:
+        project.refresh().ok()
+        project.up().ok()
+        assert_converged(project, emu)
+        converged = True
+    finally:
+        outcome = "succeeded" if returncode == 0 else "failed: " + (errors[0][:160] if errors else "?")
+        reliability.record(reliability.Row(fault, resource, outcome, converged, counts, errors))
 
 
 def write_routes(api: str) -> list[str]:
@@ -201,19 +205,8 @@ def test_emulator_stopped_during_run_then_started(project, emu):
     emu.swo.settings(latency_ms=0)
     errors = error_lines(output)
     assert proc.returncode == 0 or errors, output[-3000:]
-    project.refresh().ok()
-    project.up().ok()
-    converged = True
-    try:
-        assert_converged(project, emu)
-    except AssertionError:
-        converged = False
-        raise
-    finally:
-        reliability.record(reliability.Row(
-            "emulators killed during `up`, restarted 2 s later", "both",
-            "succeeded" if proc.returncode == 0 else "failed: " + (errors[0][:160] if errors else "?"),
-            converged, {"(counters restart with the process)": 0}, errors))
+    settle_and_record(project, emu, "emulators killed during `up`, restarted 2 s later", "both", proc.returncode,
+                      errors, {"(counters restart with the process)": 0})
 
 
 def test_many_groups_in_parallel_with_intermittent_429(project, emu):

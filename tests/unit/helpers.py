@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 import responses
 from pulumi.dynamic import Config, ConfigureRequest
 
@@ -32,13 +31,3 @@ def body(call: Any) -> Any:
 
 def calls(rsps: responses.RequestsMock, method: str, fragment: str = "") -> list[Any]:
     return [c for c in rsps.calls if c.request.method == method and fragment in c.request.url]
-
-
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Retries and recovery polls do not really wait; the waits are recorded."""
-    waits: list[float] = []
-    monkeypatch.setattr("providers.http.time.sleep", waits.append)
-    monkeypatch.setattr("providers.lifecycle.time.sleep", waits.append)
-    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
-    return waits

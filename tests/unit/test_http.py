@@ -9,7 +9,6 @@ import responses
 from providers.config import Settings, Timeouts
 from providers.errors import ApiError, TransportError
 from providers.http import ErrorBody, HttpClient, parse_retry_after
-from tests.unit.helpers import no_sleep  # noqa: F401
 
 URL = "https://api.example.test"
 

@@ -12,7 +12,7 @@ from pulumi.output import Unknown
 
 from providers.errors import ProviderError
 from providers.swo.provider import SwoUserGroupProvider
-from tests.unit.helpers import FAST, SWO_TOKEN, SWO_URL, body, calls, configured, no_sleep  # noqa: F401
+from tests.unit.helpers import FAST, SWO_TOKEN, SWO_URL, body, calls, configured
 
 GROUPS = f"{SWO_URL}/public/v1/accounts/user-groups"
 LIST = re.compile(re.escape(GROUPS) + r"\?.*")

@@ -16,7 +16,7 @@ from pulumi.output import Unknown
 
 from providers.errors import ProviderError
 from providers.symphony.provider import SymphonyUserGroupProvider
-from tests.unit.helpers import FAST, POD_URL, SESSION, body, calls, configured, no_sleep  # noqa: F401
+from tests.unit.helpers import FAST, POD_URL, SESSION, body, calls, configured
 
 GROUPS = f"{POD_URL}/pod/v2/admin/usergroups"
 LIST = re.compile(re.escape(GROUPS) + r"\?.*")
