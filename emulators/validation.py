@@ -68,6 +68,24 @@ class SpecValidator:
         return []
 
 
+    def validate_response(self, method: str, path: str, query: Mapping[str, list[str]], headers: Mapping[str, str],
+                          body: bytes | None, status: int, response_body: bytes) -> list[FieldError]:
+        """Problems with an answer, checked against the documented response schema."""
+        from openapi_core.testing import MockResponse
+
+        request = _OpenApiRequest(
+            host_url="http://127.0.0.1", path=path, method=method.lower(), body=body or None,
+            content_type="application/json",
+            parameters=RequestParameters(query=ImmutableMultiDict([(k, v) for k, vs in query.items() for v in vs]),
+                                         header=Headers(list(headers.items()))))
+        response = MockResponse(response_body, status_code=status, content_type="application/json")
+        try:
+            self._openapi.validate_response(request, response)
+        except Exception as exc:
+            return _field_errors(exc)
+        return []
+
+
 def _field_errors(exc: BaseException) -> list[FieldError]:
     errors: list[FieldError] = []
     seen: set[int] = set()
