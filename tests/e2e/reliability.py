@@ -12,6 +12,7 @@ from tests.harness import ROOT, pulumi_bin
 
 RESULTS = ROOT / ".local" / "reliability-results.jsonl"
 REPORT = ROOT / "docs" / "reliability.md"
+_recorded_here: list["Row"] = []  # rows of this test session (same credentials as the other tests)
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Row:
 
 
 def record(row: Row) -> None:
+    _recorded_here.append(row)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a") as f:
         f.write(json.dumps(asdict(row)) + "\n")
@@ -36,6 +38,10 @@ def rows() -> list[Row]:
     if not RESULTS.exists():
         return []
     return [Row(**json.loads(line)) for line in RESULTS.read_text().splitlines() if line.strip()]
+
+
+def recorded_this_session() -> list[Row]:
+    return list(_recorded_here)
 
 
 def reset() -> None:
