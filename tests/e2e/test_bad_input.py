@@ -80,7 +80,8 @@ CASES: list[tuple[str, Callable[[Config], None], str]] = [
     ("duplicate keys", lambda c: c["usergroups:swoGroups"].append(dict(c["usergroups:swoGroups"][0])),
      "key 'w' is used by"),
     ("bad key", sym_entry(key="Not A Key"), "key: String should match"),
-    ("list not a list", setting(usergroups__swoGroups={"name": "x"}), "usergroups:swoGroups: must be a list"),
+    ("list not a list", setting(usergroups__swoGroups={"name": "x"}),  # the CLI checks the declared type
+     "configuration key 'usergroups:swoGroups' must be of type 'array<object>'"),
     ("missing SoftwareOne token", setting(swo__apiToken=...), "swo:apiToken: is not set"),
     ("malformed PEM key", setting(symphony__botPrivateKey=BAD_PEM), "symphony:botPrivateKey: is not a valid"),
     ("private key file missing", setting(symphony__botPrivateKey=..., symphony__botPrivateKeyPath="/nope/key.pem"),
