@@ -58,6 +58,11 @@ class GroupInputs(BaseModel):
 I = TypeVar("I", bound=GroupInputs)
 
 
+def as_resource(group: Any) -> dict[str, Any]:
+    """An API group model as the lifecycle handles groups: ``{"id": ..., **outputs}``."""
+    return {"id": group.id, **group.outputs()}
+
+
 class GroupService(ABC, Generic[I]):
     """One API's user-group calls, in resource terms: every group is its outputs dict."""
 

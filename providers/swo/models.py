@@ -6,6 +6,7 @@ from typing import Annotated, Any, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from ..fields import Description, Name, Namespace, unique
 from ..lifecycle import GroupInputs
 
 AccountId = Annotated[str, StringConstraints(pattern=r"^ACC-\d{4}-\d{4}$")]
@@ -13,24 +14,7 @@ ModuleId = Annotated[str, StringConstraints(pattern=r"^MOD-\d{4}$")]
 BuyerId = Annotated[str, StringConstraints(pattern=r"^BUY-\d{4}-\d{4}$")]
 ExtensionId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S+$")]
 
-NAME_MAX = 255
-DESCRIPTION_MAX = 4000
 LOGO_MAX = 2048
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or only whitespace")
-    return value
-
-
-def _unique(values: Optional[list[str]]) -> Optional[list[str]]:
-    if values is not None:
-        seen: set[str] = set()
-        dupes = [v for v in values if v in seen or seen.add(v)]  # type: ignore[func-returns-value]
-        if dupes:
-            raise ValueError(f"lists {dupes[0]!r} more than once")
-    return values
 
 
 class SwoUserGroupInputs(GroupInputs):
@@ -39,14 +23,14 @@ class SwoUserGroupInputs(GroupInputs):
     model_config = ConfigDict(strict=True, extra="forbid")
 
     account_id: AccountId
-    name: Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(_not_blank)]
-    modules: Annotated[list[ModuleId], Field(min_length=1), AfterValidator(_unique)]
-    description: Optional[Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX)]] = None
+    name: Name
+    modules: Annotated[list[ModuleId], Field(min_length=1), AfterValidator(unique)]
+    description: Optional[Description] = None
     logo: Optional[Annotated[str, StringConstraints(max_length=LOGO_MAX)]] = None
-    buyers: Optional[Annotated[list[BuyerId], AfterValidator(_unique)]] = None
-    extensions: Optional[Annotated[list[ExtensionId], AfterValidator(_unique)]] = None
+    buyers: Optional[Annotated[list[BuyerId], AfterValidator(unique)]] = None
+    extensions: Optional[Annotated[list[ExtensionId], AfterValidator(unique)]] = None
     adopt: bool = False
-    connection: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] = "swo"
+    connection: Namespace = "swo"
 
     def label(self) -> str:
         return f"{self.name!r} in {self.account_id}"

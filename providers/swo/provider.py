@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from ..cache import shared
 from ..config import ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError, ProviderError
-from ..lifecycle import GroupProvider, GroupService
+from ..lifecycle import GroupProvider, GroupService, as_resource
 from .models import CreateUserGroupDto, SwoUserGroupInputs, UpdateUserGroupDto
 
 if TYPE_CHECKING:
@@ -62,24 +62,22 @@ class SwoGroupService(GroupService[SwoUserGroupInputs]):
 
     def get(self, group_id: str) -> dict[str, Any] | None:
         group = self.client.get(group_id)
-        return None if group is None else {"id": group.id, **group.outputs()}
+        return None if group is None else as_resource(group)
 
     def find(self, inputs: SwoUserGroupInputs) -> list[dict[str, Any]]:
-        return [{"id": g.id, **g.outputs()} for g in self.client.find_by_name(inputs.account_id, inputs.name)]
+        return [as_resource(g) for g in self.client.find_by_name(inputs.account_id, inputs.name)]
 
     def scope(self, inputs: SwoUserGroupInputs) -> tuple[str, ...]:
         return (inputs.account_id,)
 
     def scan(self, inputs: SwoUserGroupInputs) -> list[dict[str, Any]]:
-        return [{"id": g.id, **g.outputs()} for g in self.client.in_account(inputs.account_id)]
+        return [as_resource(g) for g in self.client.in_account(inputs.account_id)]
 
     def create(self, inputs: SwoUserGroupInputs) -> dict[str, Any]:
-        group = self.client.create(CreateUserGroupDto.from_inputs(inputs))
-        return {"id": group.id, **group.outputs()}
+        return as_resource(self.client.create(CreateUserGroupDto.from_inputs(inputs)))
 
     def update(self, group_id: str, inputs: SwoUserGroupInputs) -> dict[str, Any]:
-        group = self.client.update(group_id, UpdateUserGroupDto.from_inputs(inputs))
-        return {"id": group.id, **group.outputs()}
+        return as_resource(self.client.update(group_id, UpdateUserGroupDto.from_inputs(inputs)))
 
     def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
         if outputs.get("is_default"):

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from ..fields import Description, Name, Namespace
 from ..lifecycle import GroupInputs
 
 DOCUMENTED_TYPES = ("ROLE_SCOPE",)
-NAME_MAX = 255
 AREA_MAX = 255
-DESCRIPTION_MAX = 4000
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or only whitespace")
-    return value
 
 
 class SymphonyUserGroupInputs(GroupInputs):
@@ -25,13 +18,13 @@ class SymphonyUserGroupInputs(GroupInputs):
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    name: Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(_not_blank)]
+    name: Name
     type: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)] = "ROLE_SCOPE"
     area: Optional[Annotated[str, StringConstraints(max_length=AREA_MAX)]] = None
-    description: Optional[Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX)]] = None
+    description: Optional[Description] = None
     active: bool = True
     adopt: bool = False
-    connection: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] = "symphony"
+    connection: Namespace = "symphony"
 
     def label(self) -> str:
         return f"{self.name!r} ({self.type})"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..cache import shared
 from ..config import ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError
-from ..lifecycle import GroupProvider, GroupService
+from ..lifecycle import GroupProvider, GroupService, as_resource
 from .keys import load_private_key
 from .models import DOCUMENTED_TYPES, SymphonyUserGroupInputs, UserGroupCreate, UserGroupUpdate
 
@@ -87,24 +87,22 @@ class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):
 
     def get(self, group_id: str) -> dict[str, Any] | None:
         group = self.client.get(group_id)
-        return None if group is None else {"id": group.id, **group.outputs()}
+        return None if group is None else as_resource(group)
 
     def find(self, inputs: SymphonyUserGroupInputs) -> list[dict[str, Any]]:
-        return [{"id": g.id, **g.outputs()} for g in self.client.find_by_name(inputs.type, inputs.name)]
+        return [as_resource(g) for g in self.client.find_by_name(inputs.type, inputs.name)]
 
     def scope(self, inputs: SymphonyUserGroupInputs) -> tuple[str, ...]:
         return (inputs.type,)
 
     def scan(self, inputs: SymphonyUserGroupInputs) -> list[dict[str, Any]]:
-        return [{"id": g.id, **g.outputs()} for g in self.client.list(inputs.type)]
+        return [as_resource(g) for g in self.client.list(inputs.type)]
 
     def create(self, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
-        group = self.client.create(UserGroupCreate.from_inputs(inputs))
-        return {"id": group.id, **group.outputs()}
+        return as_resource(self.client.create(UserGroupCreate.from_inputs(inputs)))
 
     def update(self, group_id: str, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
-        group = self.client.update(group_id, UserGroupUpdate.from_inputs(inputs))
-        return {"id": group.id, **group.outputs()}
+        return as_resource(self.client.update(group_id, UserGroupUpdate.from_inputs(inputs)))
 
     def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
         try:
