@@ -102,8 +102,14 @@ def timed(project: PulumiProject, args: list[str], emu: Emulators | None) -> tup
     return elapsed, counts, mem.peak_kb / 1024
 
 
+BASELINES = {"baseline": "false", "baseline-state": "true"}
+
+
 def run_cycle(project: PulumiProject, kind: str, n: int, emu: Emulators | None, results: dict[str, StepResult]) -> None:
-    config = groups(kind, n) if kind != "baseline" else {"bench:count": str(n), "bench:suffix": ""}
+    if kind in BASELINES:
+        config = {"bench:count": str(n), "bench:suffix": "", "bench:fat": BASELINES[kind]}
+    else:
+        config = groups(kind, n)
     set_config(project, config)
     steps = {
         "create": ["up", "--yes", "--skip-preview"],
@@ -114,7 +120,7 @@ def run_cycle(project: PulumiProject, kind: str, n: int, emu: Emulators | None, 
     }
     for step, args in steps.items():
         if step == "rename all":
-            set_config(project, groups(kind, n, " v2") if kind != "baseline" else {"bench:suffix": " v2"})
+            set_config(project, {"bench:suffix": " v2"} if kind in BASELINES else groups(kind, n, " v2"))
         seconds, counts, rss = timed(project, args, emu)
         r = results.setdefault(step, StepResult())
         r.seconds.append(seconds)
@@ -156,12 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         emu = Emulators(base / "emu", bot, SWO_TOKEN, "unused", latency_ms=args.latency_ms).start()
         try:
             for n in sizes:
-                for kind in ("baseline", "symphony", "swo"):
+                for kind in ("baseline", "baseline-state", "symphony", "swo"):
                     results: dict[str, StepResult] = {}
                     for r in range(args.repeat):
                         emu.reset()
                         where = base / f"{kind}-{n}-{r}"
-                        if kind == "baseline":
+                        if kind in BASELINES:
                             project = PulumiProject(where, stack="bench", program=ROOT / "bench" / "baseline")
                             project.init({})
                         else:
@@ -169,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
                             project.init({"symphony:podUrl": emu.symphony_url, "symphony:botUsername": bot.username,
                                           "swo:apiUrl": emu.swo_url},
                                          {"symphony:botPrivateKey": bot.private_pem, "swo:apiToken": SWO_TOKEN})
-                        run_cycle(project, kind, n, None if kind == "baseline" else emu, results)
+                        run_cycle(project, kind, n, None if kind in BASELINES else emu, results)
                         project.cleanup()
                         print(f"bench: {kind} N={n} run {r + 1}/{args.repeat}: "
                               + ", ".join(f"{s} {results[s].seconds[-1]:.2f}s" for s in STEPS), flush=True)
@@ -194,26 +200,34 @@ def report(table, sizes, latency, args) -> list[str]:
         "`pulumi` runs with `--skip-preview`. *Baseline* is the same step for N resources of a dynamic "
         "provider that makes no API call (`bench/baseline`): the engine's own cost. *Floor* is "
         "baseline + ceil(N / 4) × latency, since the Python dynamic-provider server runs at most four "
-        "calls at once; *ratio* is ours / floor. *Requests* are those the emulator counted in the step "
-        "(median run); *peak RSS* is the dynamic-provider process's high-water mark.",
+        "calls at once; *ratio* is ours / floor. *State baseline* is the same no-I/O provider keeping a "
+        "user group's properties in state (same keys, values of the same size): the engine rewrites the "
+        "whole checkpoint after every step, so its own cost grows with what each resource stores; "
+        "*ratio (state)* is ours / (state baseline + ceil(N / 4) × latency), what remains of our own. "
+        "*Requests* are those the emulator counted in the step (median run); *peak RSS* is the "
+        "dynamic-provider process's high-water mark.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {int(mem) // 1024 if mem != '?' else '?'} MiB; "
         f"pulumi {pulumi}; Python {platform.python_version()}; "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
-        "| kind | N | step | baseline s | ours s | floor s | ratio | requests | provider peak RSS MiB |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| kind | N | step | baseline s | state baseline s | ours s | floor s | ratio | ratio (state) | requests "
+        "| provider peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in sizes:
         for kind, label in (("symphony", "SymphonyUserGroup"), ("swo", "SwoUserGroup")):
-            ours, base = table[(kind, n)], table[("baseline", n)]
+            ours, base, fat = table[(kind, n)], table[("baseline", n)], table[("baseline-state", n)]
             for step in STEPS:
                 o = statistics.median(ours[step].seconds)
                 b = statistics.median(base[step].seconds)
-                floor = b + (math.ceil(n / 4) * latency if step != "no-op up" else 0)
+                f = statistics.median(fat[step].seconds)
+                api = math.ceil(n / 4) * latency if step != "no-op up" else 0
+                floor = b + api
                 median_run = sorted(range(len(ours[step].seconds)), key=lambda i: ours[step].seconds[i])[len(ours[step].seconds) // 2]
-                lines.append(f"| {label} | {n} | {step} | {b:.2f} | {o:.2f} | {floor:.2f} | {o / floor:.2f} | "
-                             f"{fmt_requests(ours[step].requests[median_run])} | {ours[step].peak_rss_mb:.0f} |")
+                lines.append(f"| {label} | {n} | {step} | {b:.2f} | {f:.2f} | {o:.2f} | {floor:.2f} | {o / floor:.2f} | "
+                             f"{o / (f + api):.2f} | {fmt_requests(ours[step].requests[median_run])} | "
+                             f"{ours[step].peak_rss_mb:.0f} |")
     return lines
 
 

@@ -32,5 +32,12 @@ class Noop(Resource, module="bench", name="Noop"):
 
     name: pulumi.Output[str]
 
-    def __init__(self, resource_name, name, opts=None):
-        super().__init__(NoopProvider(), resource_name, {"name": name}, opts)
+    def __init__(self, resource_name, name, fat=False, opts=None):
+        props = {"name": name}
+        if fat:  # the inputs and outputs a SwoUserGroup keeps in state, with values of the same size
+            props.update({"account_id": "ACC-1234-5678", "account_name": "Account ACC-1234-5678",
+                          "description": None, "logo": None, "modules": ["MOD-1756"], "buyers": None,
+                          "extensions": None, "revision": 1, "is_default": False, "user_ids": [],
+                          "created_at": "2026-11-23T19:05:10.636Z", "updated_at": "2026-11-23T19:05:10.636Z",
+                          "adopt": False, "connection": "swo"})
+        super().__init__(NoopProvider(), resource_name, props, opts)
