@@ -17,7 +17,7 @@ import pulumi
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .swo.models import SwoUserGroupInputs
+from .swo.models import AccountId, SwoUserGroupInputs
 from .swo.resource import SwoUserGroupArgs
 from .symphony.models import SymphonyUserGroupInputs
 from .symphony.resource import SymphonyUserGroupArgs
@@ -32,43 +32,24 @@ class StackConfigError(pulumi.RunError):
     """A declared group list is invalid; the message names file, list, entry and field."""
 
 
-class SymphonyGroupEntry(BaseModel):
-    """One entry of ``usergroups:symphonyGroups``."""
+class SymphonyGroupEntry(SymphonyUserGroupInputs):
+    """One entry of ``usergroups:symphonyGroups``: the resource's inputs plus its ``key``."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
     key: Optional[str] = Field(default=None, pattern=KEY_PATTERN)
-    name: str
-    type: str = "ROLE_SCOPE"
-    area: Optional[str] = None
-    description: Optional[str] = None
-    active: bool = True
-    adopt: bool = False
-    connection: str = "symphony"
 
     def args(self) -> SymphonyUserGroupArgs:
-        return SymphonyUserGroupArgs(name=self.name, type=self.type, area=self.area, description=self.description,
-                                     active=self.active, adopt=self.adopt, connection=self.connection)
+        return SymphonyUserGroupArgs(**self.model_dump(exclude={"key"}))
 
 
-class SwoGroupEntry(BaseModel):
-    """One entry of ``usergroups:swoGroups``."""
+class SwoGroupEntry(SwoUserGroupInputs):
+    """One entry of ``usergroups:swoGroups``: the resource's inputs (``accountId`` in YAML) plus its ``key``."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False)
     key: Optional[str] = Field(default=None, pattern=KEY_PATTERN)
-    account_id: str = Field(alias="accountId")
-    name: str
-    modules: list[str]
-    description: Optional[str] = None
-    logo: Optional[str] = None
-    buyers: Optional[list[str]] = None
-    extensions: Optional[list[str]] = None
-    adopt: bool = False
-    connection: str = "swo"
+    account_id: AccountId = Field(alias="accountId")
 
     def args(self) -> SwoUserGroupArgs:
-        return SwoUserGroupArgs(account_id=self.account_id, name=self.name, modules=self.modules,
-                                description=self.description, logo=self.logo, buyers=self.buyers,
-                                extensions=self.extensions, adopt=self.adopt, connection=self.connection)
+        return SwoUserGroupArgs(**self.model_dump(exclude={"key"}))
 
 
 class GroupConfig(BaseModel):
@@ -103,16 +84,16 @@ def load(config: pulumi.Config | None = None, where: str | None = None) -> Group
     problems: list[str] = []
     result = GroupConfig()
     seen: dict[str, str] = {}
-    for list_name, entry_model, inputs_model, target in (
-        (SYMPHONY_LIST, SymphonyGroupEntry, SymphonyUserGroupInputs, result.symphony),
-        (SWO_LIST, SwoGroupEntry, SwoUserGroupInputs, result.swo),
+    for list_name, entry_model, target in (
+        (SYMPHONY_LIST, SymphonyGroupEntry, result.symphony),
+        (SWO_LIST, SwoGroupEntry, result.swo),
     ):
         raw = _read_list(config, list_name.split(":")[1], where, problems)
         for index, item in enumerate(raw):
             label = f"{where}: {list_name}[{index}]"
             if isinstance(item, dict) and isinstance(item.get("key") or item.get("name"), str):
                 label += f" ({item.get('key') or item.get('name')!r})"
-            entry = _validate(entry_model, inputs_model, item, label, problems)
+            entry = _validate(entry_model, item, label, problems)
             if entry is None:
                 continue
             key = entry.key or slug(entry.name)
@@ -142,33 +123,21 @@ def _read_list(config: pulumi.Config, name: str, where: str, problems: list[str]
     return value
 
 
-def _validate(entry_model: type[BaseModel], inputs_model: type[BaseModel], item: Any, label: str,
-              problems: list[str]) -> Any:
+def _validate(entry_model: type[BaseModel], item: Any, label: str, problems: list[str]) -> Any:
     if not isinstance(item, dict):
         problems.append(f"{label}: must be a mapping of fields, got {type(item).__name__}")
         return None
     try:
-        entry = entry_model.model_validate(item)
+        return entry_model.model_validate(item)
     except ValidationError as exc:
         problems.extend(f"{label}: {_field(e['loc'])}: {_msg(e)}" for e in exc.errors())
         return None
-    try:
-        inputs_model.model_validate(entry.args().props())
-    except ValidationError as exc:
-        aliases = {"account_id": "accountId"}
-        problems.extend(f"{label}: {_field(e['loc'], aliases)}: {_msg(e)}" for e in exc.errors())
-        return None
-    return entry
 
 
-def _field(loc: tuple[Any, ...], aliases: dict[str, str] | None = None) -> str:
+def _field(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            part = (aliases or {}).get(str(part), str(part))
-            out += f".{part}" if out else part
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "entry"
 
 
