@@ -249,14 +249,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 def _match(routes: list[Route], method: str, path: str) -> tuple[Route | None, dict[str, str]]:
-    allowed = False
     for route in routes:
         m = route.regex.match(path)
-        if m:
-            if route.method == method:
-                return route, m.groupdict()
-            allowed = True
-    return (None, {"_method_not_allowed": "1"} if allowed else {})
+        if m and route.method == method:
+            return route, m.groupdict()
+    return None, {}
 
 
 def _call(api: EmulatedApi, route: Route, request: Request) -> Response:

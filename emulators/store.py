@@ -6,7 +6,7 @@ import json
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 
 class DocumentStore:
@@ -53,9 +53,6 @@ class DocumentStore:
         with self._lock:
             rows = self._db.execute("SELECT doc FROM docs ORDER BY seq").fetchall()
         return [json.loads(r[0]) for r in rows]
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.all())
 
     def clear(self) -> None:
         with self._lock:

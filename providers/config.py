@@ -55,10 +55,6 @@ class Settings:
             value = self._environ.get(env_name(self.namespace, name))
         return None if value is None or value == "" else str(value)
 
-    def source(self, name: str) -> str:
-        """Where a value would come from, for messages: the config key and its env fallback."""
-        return f"{self.key(name)} (or ${env_name(self.namespace, name)})"
-
     def require(self, name: str, how: str = "") -> str:
         value = self.get(name)
         if value is None:
@@ -77,9 +73,6 @@ class Settings:
         if value < minimum:
             raise ConfigError(self.key(name), f"must be at least {minimum}, got {value}")
         return value
-
-    def any_set(self, names: list[str]) -> bool:
-        return any(self.get(n) is not None for n in names)
 
 
 def check_url(settings: Settings, name: str, value: str) -> str:

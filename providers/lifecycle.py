@@ -220,7 +220,7 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         return CreateResult(group["id"], self._outputs(group, inputs))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        connection = props.get("connection") or self.inputs_model.model_fields["connection"].default
+        connection = self._connection(props)
         try:
             group = self.service(self._partial_inputs(props, connection)).get(id_)
         except ProviderError as exc:
@@ -241,7 +241,7 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         return UpdateResult(self._outputs(group, inputs))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        connection = props.get("connection") or self.inputs_model.model_fields["connection"].default
+        connection = self._connection(props)
         try:
             self.service(self._partial_inputs(props, connection)).remove(id_, props)
         except ProviderError as exc:
@@ -302,13 +302,15 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
             return sorted(old or []) == sorted(new or [])
         if old in (None, "") and new in (None, ""):
             return True
-        if isinstance(old, float) and isinstance(new, (int, float)) and not isinstance(new, bool):
-            return old == new
         return old == new
 
     def _inputs(self, props: dict[str, Any]) -> I:
         data = {k: v for k, v in props.items() if k in self.inputs_model.model_fields}
         return self.inputs_model.model_validate(data)  # type: ignore[return-value]
+
+    def _connection(self, props: dict[str, Any]) -> str:
+        """The namespace a stored group's connection comes from (older state may lack it)."""
+        return props.get("connection") or self.inputs_model.model_fields["connection"].default
 
     def _partial_inputs(self, props: dict[str, Any], connection: str) -> I:
         # Reads and deletes need only the connection; the rest may be stale or incomplete.

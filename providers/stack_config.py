@@ -98,7 +98,7 @@ def load(config: pulumi.Config | None = None, where: str | None = None) -> Group
                 continue
             key = entry.key or slug(entry.name)
             kind = list_name.split(":")[1]
-            if (kind, key) in {(k, v) for v, k in seen.items()} or f"{kind}/{key}" in seen:
+            if f"{kind}/{key}" in seen:
                 problems.append(f"{label}: key {key!r} is used by {seen[f'{kind}/{key}']} too; "
                                 "give each entry a unique `key`")
                 continue

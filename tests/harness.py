@@ -9,7 +9,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -303,7 +302,3 @@ def connection_config(emu: Emulators, bot: BotKey | None = None, mode: str = "rs
     if mode == "rsa" and bot is not None:
         config["symphony:botUsername"] = bot.username
     return config
-
-
-def python_exe() -> str:
-    return sys.executable

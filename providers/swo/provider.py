@@ -90,11 +90,11 @@ class SwoGroupService(GroupService[SwoUserGroupInputs]):
             if exc.status != 400:
                 raise
             current = self.client.get(group_id)
-            users = len(current.users or []) if current else 0
             if current is None:
                 return
             if current.is_default:
                 raise ProviderError(f"{group_id} is the account's default group, which cannot be deleted") from None
+            users = len(current.users or [])
             if users:
                 raise ProviderError(
                     f"the group still has {users} user(s); move them to another group (account users' groups "
