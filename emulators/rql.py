@@ -1,38 +1,72 @@
-"""A parser and evaluator for the Resource Query Language subset the Marketplace documents.
+"""Resource Query Language as the Marketplace platform parses and evaluates it.
 
-Supported: ``eq ne gt ge lt le in out ilike and or not``, the ``field=value``
-shorthand, ``null()``/``empty()``, dotted field paths, and values quoted with
-``"`` or ``'`` (a backslash escapes the next character inside quotes).
+A port of the platform's own parser (``softwareone-platform/mpt-rql-net``,
+``src/Mpt.Rql/Parsers/Linear/Services/RqlParser.cs`` and its helpers), so that the
+emulator accepts and rejects what the real service does:
+
+- a quoted value starts at ``"`` or ``'`` and ends at the next same quote; there are
+  no escape sequences, so ``\\`` is an ordinary character;
+- outside quotes ``,`` and ``&`` join with *and*, ``;`` and ``|`` with *or*, at any
+  depth (and binds tighter than or); ``field=value`` is ``eq(field,value)``;
+- operators ``eq ne gt ge lt le in out like ilike and or not any all`` and the
+  constants ``null()`` and ``empty()``; an unknown name is an error;
+- ``like``/``ilike``: ``*`` is a wildcard only as the first and/or last character
+  (ends-with / starts-with / contains); ``\\*`` at either end is a literal star; a
+  ``*`` anywhere else is literal (``Like.cs``).
+
+Values are not trimmed: ``eq(name, x)`` compares with ``" x"``, as the platform does.
 """
 
 from __future__ import annotations
 
-import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Union
+
+AND, OR, NONE = "and", "or", ""
+GROUP_OPERATORS = {",": AND, "&": AND, ";": OR, "|": OR}
+QUOTES = ("'", '"')
+BINARY = {"eq", "ne", "gt", "ge", "lt", "le", "in", "out", "like", "ilike"}
 
 
 class RqlError(ValueError):
-    """The query could not be parsed."""
+    """The query could not be parsed or evaluated."""
+
+
+@dataclass
+class Const:
+    """A word: a property path on the left of an operator, a value on the right."""
+
+    text: str
+    quoted: bool = False
+
+
+@dataclass
+class Special:
+    """``null()`` or ``empty()``."""
+
+    name: str
 
 
 @dataclass
 class Call:
-    """An operator applied to arguments: ``eq(name,"x")``."""
+    """An operator with its arguments; ``and``/``or`` and bare parentheses (``op=""``) are groups."""
 
     op: str
-    args: list["Node"]
+    args: list["Node"] = field(default_factory=list)
+
+
+Node = Union[Const, Special, Call]
 
 
 @dataclass
-class Value:
-    """A literal: quoted values keep every character; bare ones are trimmed."""
-
-    text: str | None
+class _Word:
+    start: int
+    length: int = 0
+    quote: str | None = None
+    quote_start: int | None = None
+    quote_end: int | None = None
+    group: str = NONE
     quoted: bool = False
-
-
-Node = Union[Call, Value, list]
 
 
 class _Parser:
@@ -40,84 +74,140 @@ class _Parser:
         self.text = text
         self.pos = 0
 
-    def parse(self) -> Node:
-        node = self.node()
-        if self.pos != len(self.text):
-            raise RqlError(f"unexpected {self.text[self.pos:]!r} at position {self.pos}")
-        return node
+    def word_node(self, w: _Word) -> Const:
+        start, end = w.start, w.start + w.length
+        if w.quote_start is not None:  # RqlExpressionMapper.RemoveQuotes
+            quote_end = w.quote_end if w.quote_end is not None else len(self.text) - 1
+            start = w.quote_start + 1 if w.quote_start >= start and quote_end < end else start
+            end = quote_end if quote_end < end else end
+        return Const(self.text[start:end], w.quoted)
 
-    def node(self) -> Node:
-        if self.peek() == "(":  # a list: in(field,(a,b))
-            self.pos += 1
-            items = self.args(")")
-            return items
-        if self.peek() in ("'", '"'):
-            return self.quoted()
-        start = self.pos
-        while self.pos < len(self.text) and self.text[self.pos] not in "(),":
-            self.pos += 1
-        word = self.text[start:self.pos]
-        if self.peek() == "(":
-            self.pos += 1
-            op = word.strip()
-            if op in ("null", "empty"):
-                self.expect(")")
-                return Value(None if op == "null" else "")
-            return Call(op, self.args(")"))
-        return Value(word.strip())
-
-    def args(self, close: str) -> list[Node]:
-        items: list[Node] = []
-        if self.peek() == close:
-            self.pos += 1
-            return items
-        while True:
-            items.append(self.node())
-            ch = self.peek()
-            self.pos += 1
-            if ch == ",":
+    def parse_internal(self, start: int, take_one: bool) -> list[tuple[str, Node]]:
+        self.pos = start
+        out: list[tuple[str, Node]] = []
+        word = _Word(start)
+        text = self.text
+        while self.pos < len(text):
+            ch = text[self.pos]
+            if ch == "=" and word.quote is None:
+                word = self.equals_shortcut(word, out)
                 continue
-            if ch == close:
-                return items
-            raise RqlError(f"expected ',' or {close!r} at position {self.pos - 1}")
-
-    def quoted(self) -> Value:
-        quote = self.text[self.pos]
-        self.pos += 1
-        out = []
-        while self.pos < len(self.text):
-            ch = self.text[self.pos]
-            if ch == "\\" and self.pos + 1 < len(self.text):
-                out.append(self.text[self.pos + 1])
-                self.pos += 2
-                continue
-            if ch == quote:
-                self.pos += 1
-                return Value("".join(out), quoted=True)
-            out.append(ch)
+            if word.quote is not None:
+                if ch == word.quote:
+                    word.quote_end, word.quote = self.pos, None
+                word.length += 1
+            elif ch in QUOTES:
+                word.quote, word.quote_start, word.quoted = ch, self.pos, True
+                word.length += 1
+            elif ch in GROUP_OPERATORS:
+                if word.length > 0:
+                    out.append((word.group, self.word_node(word)))
+                word = _Word(self.pos + 1, group=GROUP_OPERATORS[ch])
+            elif ch == "(":
+                name = text[word.start:word.start + word.length]
+                group = word.group
+                inner = self.parse_internal(self.pos + 1, False)
+                out.append((group, _node(name, inner)))
+                word = _Word(self.pos + 1)
+            elif ch == ")":
+                if word.length > 0:
+                    out.append((word.group, self.word_node(word)))
+                word = _Word(self.pos + 1)
+                break
+            else:
+                word.length += 1
+            if take_one and out:
+                return out
             self.pos += 1
-        raise RqlError("unterminated quoted value")
+        if word.length > 0:
+            out.append((word.group, self.word_node(word)))
+        return out
 
-    def peek(self) -> str:
-        return self.text[self.pos] if self.pos < len(self.text) else ""
+    def equals_shortcut(self, word: _Word, out: list[tuple[str, Node]]) -> _Word:
+        if word.length == 0 and out:
+            left: Node = out.pop()[1]
+        else:
+            left = self.word_node(word)
+        right = self.parse_internal(self.pos + 1, True)
+        if len(right) != 1 or not isinstance(right[0][1], (Const, Special)):
+            raise RqlError("Invalid equals shortcut expression")
+        out.append((word.group, Call("eq", [left, right[0][1]])))
+        if isinstance(right[0][1], Special):  # skip the function's closing parenthesis
+            self.pos += 1
+        return _Word(self.pos + 1)
 
-    def expect(self, ch: str) -> None:
-        if self.peek() != ch:
-            raise RqlError(f"expected {ch!r} at position {self.pos}")
-        self.pos += 1
+
+def _node(name: str, inner: list[tuple[str, Node]]) -> Node:
+    op = name.lower()  # RqlNodeParser lower-cases the term
+    args = [n for _, n in inner]
+    if op == "":
+        return _reduce(inner)
+    if op in (AND, OR):
+        return Call(op, args)
+    if op == "not":
+        if len(args) != 1:
+            raise RqlError("Unary expression must have 1 argument")
+        return Call("not", args)
+    if op in BINARY:
+        if len(args) != 2:
+            raise RqlError("Binary expression must have 2 arguments")
+        return Call(op, args)
+    if op in ("any", "all"):
+        if not args:
+            raise RqlError("Collection expression must have at least 1 argument")
+        return Call(op, args[:2])
+    if op in ("null", "empty"):
+        if args:
+            raise RqlError("Constant functions cannot have arguments")
+        return Special(op)
+    raise RqlError(f"unknown operator {name!r}")
+
+
+def _reduce(items: list[tuple[str, Node]]) -> Node:
+    """RqlExpressionReducer: a flat list of (joiner, expression) into one and/or tree."""
+    or_groups: list[Node] = []
+    current: list[Node] = []
+    current_type: str | None = None
+    for group, node in items:
+        if current_type is None or group == current_type:
+            current.append(node)
+        elif group == OR:
+            if len(current) > 1:
+                or_groups.append(Call(AND, current))
+                current = []
+            current.append(node)
+        else:  # to AND: the last expression binds to this one
+            prev = current.pop() if current else None
+            or_groups.extend(current)
+            current = [prev, node] if prev is not None else [node]
+        current_type = group
+    if len(current) > 1 and current_type == AND:
+        or_groups.append(Call(AND, current))
+    else:
+        or_groups.extend(current)
+    if len(or_groups) == 1:
+        return or_groups[0]
+    return Call(OR, or_groups)
 
 
 def parse(text: str) -> Node:
-    """Parses one RQL expression; ``field=value`` is read as ``eq(field,value)``."""
-    text = text.strip()
-    if "(" not in text.split("=", 1)[0] and "=" in text:
-        field, _, value = text.partition("=")
-        return Call("eq", [Value(field), Value(value)])
-    return _Parser(text).parse()
+    """One RQL expression (the whole filter part of a query string, already percent-decoded)."""
+    parser = _Parser(text)
+    return _reduce(parser.parse_internal(0, False))
 
 
-def _field(doc: dict[str, Any], path: str) -> Any:
-    cur: Any = doc
+# -- evaluation ---------------------------------------------------------------------------
+Doc = dict[str, Any]
+
+
+def _path(node: Node) -> str:
+    if not isinstance(node, Const) or not node.text:
+        raise RqlError("the left side of an operator must be a property path")
+    return node.text
+
+
+def _get(doc: Any, path: str) -> Any:
+    cur = doc
     for part in path.split("."):
         if not isinstance(cur, dict):
             return None
@@ -125,67 +215,117 @@ def _field(doc: dict[str, Any], path: str) -> Any:
     return cur
 
 
-def _literal(node: Node) -> Any:
-    if isinstance(node, list):
-        return [_literal(n) for n in node]
-    if isinstance(node, Value):
-        return node.text
-    raise RqlError(f"expected a value, got {node.op}(...)")
-
-
-def _same(actual: Any, expected: Any) -> bool:
-    if expected is None:
-        return actual is None
+def _coerce(actual: Any, value: str) -> Any:
+    """The constant in the property's type, as the platform binds it."""
     if isinstance(actual, bool):
-        return str(actual).lower() == str(expected).lower()
+        if value.lower() not in ("true", "false"):
+            raise RqlError(f"{value!r} is not a boolean")
+        return value.lower() == "true"
     if isinstance(actual, (int, float)):
         try:
-            return float(actual) == float(expected)
+            return type(actual)(value)
         except ValueError:
-            return False
+            raise RqlError(f"{value!r} is not a number") from None
+    return value
+
+
+def _equal(actual: Any, value: Node, fold_case: bool) -> bool:
+    if isinstance(value, Special):
+        return actual is None if value.name == "null" else actual in ("", [], None)
+    if not isinstance(value, Const):
+        raise RqlError("expected a value")
+    if actual is None:
+        return False
+    expected = _coerce(actual, value.text)
+    if fold_case and isinstance(actual, str):
+        return actual.casefold() == expected.casefold()
     return actual == expected
 
 
-def compile_filter(node: Node) -> Callable[[dict[str, Any]], bool]:
-    """A predicate over documents for a parsed expression."""
+def _values(node: Node) -> list[Node]:
+    if isinstance(node, Call) and node.op in (AND, OR):
+        return [v for a in node.args for v in _values(a)]
+    return [node]
+
+
+def like_matcher(pattern: str, fold_case: bool) -> Callable[[str], bool]:
+    """``Like.cs``: leading/trailing ``*`` only; ``\\*`` at an end is a literal star."""
+    starts_wild = pattern.startswith("*")
+    starts_escaped = pattern.startswith("\\*")
+    ends_escaped = pattern.endswith("\\*")
+    ends_wild = not ends_escaped and pattern.endswith("*")
+    start = 1 if starts_wild or starts_escaped else 0
+    end = len(pattern)
+    if ends_escaped:
+        end = max(start, end - 2)
+    elif ends_wild:
+        end = max(start, end - 1)
+    literal = pattern[start:end] + ("*" if ends_escaped else "")
+    norm = (lambda s: s.casefold()) if fold_case else (lambda s: s)
+    lit = norm(literal)
+    if starts_wild and ends_wild:
+        return lambda s: lit in norm(s)
+    if starts_wild:
+        return lambda s: norm(s).endswith(lit)
+    if ends_wild:
+        return lambda s: norm(s).startswith(lit)
+    return lambda s: norm(s) == lit
+
+
+def compile_filter(node: Node, eq_folds_case: bool = False) -> Callable[[Doc], bool]:
+    """A predicate over documents. ``eq_folds_case``: string ``eq`` ignores case (a database collation)."""
     if not isinstance(node, Call):
         raise RqlError("a filter must be an operator call")
     op, args = node.op, node.args
-    if op in ("and", "or"):
-        preds = [compile_filter(a) for a in args]
-        return (lambda d: all(p(d) for p in preds)) if op == "and" else (lambda d: any(p(d) for p in preds))
+    if op in (AND, OR):
+        preds = [compile_filter(a, eq_folds_case) for a in args]
+        return (lambda d: all(p(d) for p in preds)) if op == AND else (lambda d: any(p(d) for p in preds))
     if op == "not":
-        inner = compile_filter(args[0])
+        inner = compile_filter(args[0], eq_folds_case)
         return lambda d: not inner(d)
-    if len(args) != 2 or not isinstance(args[0], Value):
-        raise RqlError(f"{op}() takes a field and a value")
-    field, value = args[0].text or "", _literal(args[1])
+    if op in ("any", "all"):
+        prop = _path(args[0])
+        sub = compile_filter(args[1], eq_folds_case) if len(args) > 1 else (lambda _d: True)
+        if op == "any":
+            return lambda d: any(sub(x) for x in (_get(d, prop) or []) if isinstance(x, dict))
+        return lambda d: all(sub(x) for x in (_get(d, prop) or []) if isinstance(x, dict))
+    prop, value = _path(args[0]), args[1]
     if op == "eq":
-        return lambda d: _same(_field(d, field), value)
+        return lambda d: _equal(_get(d, prop), value, eq_folds_case)
     if op == "ne":
-        return lambda d: not _same(_field(d, field), value)
+        return lambda d: not _equal(_get(d, prop), value, eq_folds_case)
     if op in ("in", "out"):
-        values = value if isinstance(value, list) else [value]
-        hit = lambda d: any(_same(_field(d, field), v) for v in values)  # noqa: E731
+        values = _values(value)
+        hit = lambda d: any(_equal(_get(d, prop), v, eq_folds_case) for v in values)  # noqa: E731
         return hit if op == "in" else (lambda d: not hit(d))
-    if op == "ilike":
-        pattern = _ilike_pattern(str(value))
-        return lambda d: isinstance(_field(d, field), str) and fnmatch.fnmatchcase(_field(d, field).lower(), pattern)
-    if op in ("gt", "ge", "lt", "le"):
-        cmp = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b, "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}[op]
-        return lambda d: _field(d, field) is not None and cmp(str(_field(d, field)), str(value))
-    raise RqlError(f"unknown operator {op!r}")
+    if op in ("like", "ilike"):
+        if not isinstance(value, Const):
+            raise RqlError(f"{op}() takes a pattern")
+        match = like_matcher(value.text, fold_case=(op == "ilike"))
+        return lambda d: isinstance(_get(d, prop), str) and match(_get(d, prop))
+    compare = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b,
+               "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}[op]
+    if not isinstance(value, Const):
+        raise RqlError(f"{op}() takes a value")
+    return lambda d: _get(d, prop) is not None and compare(_get(d, prop), _coerce(_get(d, prop), value.text))
 
 
-def _ilike_pattern(value: str) -> str:
-    # '*' is the wildcard and '\*' a literal star; fnmatch's own specials are escaped.
-    out, i = [], 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "\\" and i + 1 < len(value):
-            out.append("[" + value[i + 1] + "]" if value[i + 1] in "*?[" else value[i + 1])
-            i += 2
-            continue
-        out.append("*" if ch == "*" else "[" + ch + "]" if ch in "?[" else ch)
-        i += 1
-    return "".join(out).lower()
+# -- select and order ---------------------------------------------------------------------
+def parse_fields(spec: str) -> list[tuple[bool, str]]:
+    """``+a,-b,c`` into ``[(True, "a"), (False, "b"), (True, "c")]`` (``select`` and ``order``)."""
+    out = []
+    for item in filter(None, (s.strip() for s in spec.split(","))):
+        sign = item[0] != "-"
+        name = item[1:] if item[0] in "+-" else item
+        if not name:
+            raise RqlError(f"empty field in {spec!r}")
+        out.append((sign, name))
+    return out
+
+
+def sort_key(path: str) -> Callable[[Doc], Any]:
+    """Nulls first, then values of one type in their natural order."""
+    def key(doc: Doc) -> Any:
+        value = _get(doc, path)
+        return (value is not None, value if value is not None else 0)
+    return key

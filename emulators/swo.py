@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from datetime import datetime, timezone
@@ -22,11 +23,19 @@ class SwoApi(EmulatedApi):
     """Stateful Marketplace user groups behind ``Authorization: Bearer``.
 
     Every account seen gets its Default group ("Administrators", ``isDefault``),
-    which cannot be deleted. Settings: ``unique_names`` (reject a second group with
-    the same account and name; not documented, off by default), ``null_total``
-    (answer ``total: null`` in list metadata, which the spec allows),
-    ``default_limit``, ``max_limit`` (100), ``require_module`` (the seed spec's
-    "at least one module").
+    which cannot be deleted. Lists take the platform's RQL (``emulators.rql``, a port
+    of its parser) with ``select``, ``order``, ``limit`` and ``offset``.
+
+    Settings, for what the platform's sources leave open (the strict side is the default):
+    ``unique_names`` (reject a second group with the same account and name; off),
+    ``null_total`` (answer ``total: null``, which the spec allows; off),
+    ``default_limit`` (10), ``max_limit`` (100), ``require_module`` (the seed spec's
+    "at least one module"; on), ``omitted_fields`` (left out unless selected with
+    ``+field`` and named in ``$meta.omitted``: ``audit`` and ``users``),
+    ``stable_default_order`` (without ``order`` a list comes in no promised order:
+    off, so each answer is shuffled), ``eq_folds_case`` (string ``eq`` ignores case,
+    as a case-insensitive database collation would: on), ``update_extensions``
+    (PUT accepts ``extensions``, which the published update schema lacks: off).
     """
 
     name = "swo"
@@ -38,8 +47,10 @@ class SwoApi(EmulatedApi):
         self.tokens: set[str] = set(tokens or [])
         self.validator = SpecValidator(self.spec_file)
         self._rng = random.Random(seed)
-        self.settings = {"unique_names": False, "null_total": False, "default_limit": 10, "max_limit": 100,
-                         "require_module": True}
+        self.settings: dict[str, Any] = {
+            "unique_names": False, "null_total": False, "default_limit": 10, "max_limit": 100,
+            "require_module": True, "omitted_fields": ["audit", "users"], "stable_default_order": False,
+            "eq_folds_case": True, "update_extensions": False}
 
     def routes(self) -> list[Route]:
         return [
@@ -71,8 +82,15 @@ class SwoApi(EmulatedApi):
         return None
 
     def validate(self, request: Request, route: Route) -> Response | None:
+        body = request.body
+        if request.method == "PUT" and self.settings["update_extensions"] and body:
+            # The switch's side: PUT may carry extensions, validated like the rest of the body.
+            data = json.loads(body)
+            if isinstance(data, dict):
+                data.pop("extensions", None)
+                body = json.dumps(data).encode()
         errors = self.validator.validate(request.method, request.path, {k: v for k, v in request.query.items()
-                                         if k in LIST_PARAMS}, request.headers, request.body)
+                                         if k in LIST_PARAMS}, request.headers, body)
         if errors:
             grouped: dict[str, list[str]] = {}
             for e in errors:
@@ -83,6 +101,10 @@ class SwoApi(EmulatedApi):
     # -- user groups ------------------------------------------------------------------
     def create_group(self, request: Request) -> Response:
         body = request.json() or {}
+        try:
+            selection = self._selection(request.param("select"))
+        except rql.RqlError as exc:
+            return self.error(400, f"Invalid select: {exc}", {"select": [str(exc)]})
         problems = self._business_errors(body, creating=True)
         if problems:
             return self.error(400, "; ".join(f"{k}: {v[0]}" for k, v in problems.items()), problems)
@@ -108,16 +130,24 @@ class SwoApi(EmulatedApi):
                 "audit": {"created": {"at": now, "by": self._actor(request)}},
             }
             self.store.put(group["id"], group)
-        return Response(201, _view(group))
+        return Response(201, self._project(group, selection, single=True))
 
     def get_group(self, request: Request) -> Response:
+        try:
+            selection = self._selection(request.param("select"))
+        except rql.RqlError as exc:
+            return self.error(400, f"Invalid select: {exc}", {"select": [str(exc)]})
         group = self.store.get(request.path_params["id"])
         if group is None:
             return self.error(404, f"User group {request.path_params['id']} not found")
-        return Response(200, _view(group))
+        return Response(200, self._project(group, selection, single=True))
 
     def update_group(self, request: Request) -> Response:
         body = request.json() or {}
+        try:
+            selection = self._selection(request.param("select"))
+        except rql.RqlError as exc:
+            return self.error(400, f"Invalid select: {exc}", {"select": [str(exc)]})
         with self.store.lock:
             group = self.store.get(request.path_params["id"])
             if group is None:
@@ -137,7 +167,7 @@ class SwoApi(EmulatedApi):
             group["revision"] += 1
             group["audit"]["updated"] = {"at": _now(), "by": self._actor(request)}
             self.store.put(group["id"], group)
-        return Response(200, _view(group))
+        return Response(200, self._project(group, selection, single=True))
 
     def delete_group(self, request: Request) -> Response:
         with self.store.lock:
@@ -156,27 +186,60 @@ class SwoApi(EmulatedApi):
 
     def list_groups(self, request: Request) -> Response:
         params: dict[str, str] = {}
-        predicates = []
-        for part in filter(None, request.raw_query.split("&")):
+        filter_parts: list[str] = []
+        for part in request.raw_query.split("&"):
             key, eq, value = part.partition("=")
             if eq and unquote(key) in LIST_PARAMS:
                 params[unquote(key)] = unquote(value)
-                continue
-            try:
-                predicates.append(rql.compile_filter(rql.parse(unquote(part))))
-            except rql.RqlError as exc:
-                return self.error(400, f"Invalid RQL query: {exc}", {"query": [str(exc)]})
+            else:
+                filter_parts.append(part)
+        # The filter is everything else, joined again: a top-level '&' is RQL's "and".
+        expression = unquote("&".join(filter_parts))
+        try:
+            match = rql.compile_filter(rql.parse(expression), self.settings["eq_folds_case"]) \
+                if expression.strip("&") else (lambda _g: True)
+            selection = self._selection(params.get("select"))
+            order = rql.parse_fields(params.get("order", ""))
+        except rql.RqlError as exc:
+            return self.error(400, f"Invalid RQL query: {exc}", {"query": [str(exc)]})
         try:
             limit = int(params.get("limit", self.settings["default_limit"]))
             offset = int(params.get("offset", 0))
         except ValueError:
-            return self.error(400, "limit and offset must be integers")
-        limit = max(0, min(limit, int(self.settings["max_limit"])))
-        matches = [g for g in self.store.all() if all(p(g) for p in predicates)]
+            return self.error(400, "limit and offset must be integers",
+                              {"limit": ["must be an integer"], "offset": ["must be an integer"]})
+        if limit < 0 or offset < 0:
+            return self.error(400, "limit and offset must not be negative", {"limit": ["must not be negative"]})
+        limit = min(limit, int(self.settings["max_limit"]))
+        matches = [g for g in self.store.all() if match(g)]
+        if order:
+            for ascending, path in reversed(order):  # stable sorts, last key first
+                matches.sort(key=rql.sort_key(path), reverse=not ascending)
+        elif not self.settings["stable_default_order"]:
+            self._rng.shuffle(matches)  # no order was asked for, so none is promised
         page = matches[offset : offset + limit] if limit else []
         total = None if self.settings["null_total"] else len(matches)
-        return Response(200, {"$meta": {"pagination": {"offset": offset, "limit": limit, "total": total}},
-                              "data": [_view(g) for g in page]})
+        meta: dict[str, Any] = {"pagination": {"offset": offset, "limit": limit, "total": total}}
+        omitted = self._omitted(selection)
+        if omitted:
+            meta["omitted"] = omitted
+        return Response(200, {"$meta": meta, "data": [self._project(g, selection) for g in page]})
+
+    def _selection(self, spec: str | None) -> dict[str, bool]:
+        """``select=+audit,-logo`` as {field: shown}; top-level fields only, as the provider uses."""
+        return {name: shown for shown, name in rql.parse_fields(spec or "")}
+
+    def _omitted(self, selection: dict[str, bool]) -> list[str]:
+        return [f for f in self.settings["omitted_fields"] if not selection.get(f)]
+
+    def _project(self, group: dict[str, Any], selection: dict[str, bool], single: bool = False) -> dict[str, Any]:
+        hidden = set(self._omitted(selection)) | {f for f, shown in selection.items() if not shown}
+        hidden.discard("id")
+        view = {k: v for k, v in _view(group).items() if k not in hidden}
+        omitted = self._omitted(selection)
+        if single and omitted:
+            view["$meta"] = {"omitted": omitted}
+        return view
 
     # -- helpers ----------------------------------------------------------------------
     def _business_errors(self, body: dict[str, Any], creating: bool) -> dict[str, list[str]]:

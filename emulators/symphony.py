@@ -27,7 +27,12 @@ class SymphonyApi(EmulatedApi):
     Settings (``POST /_emulator/settings``): ``unique_names`` (reject a second group
     with the same type and name; the API does not document it, so off by default,
     which is the stricter test of a client), ``page_size`` (default page size),
-    ``max_page_size``, ``session_ttl`` (seconds a session token lives).
+    ``max_page_size``, ``session_ttl`` (seconds a session token lives),
+    ``group_types`` (the ``type`` values accepted: the API's documented enum,
+    ``ROLE_SCOPE`` and ``CEP_VISIBILITY_GROUP``; anything else is a 400).
+
+    Strict where the spec is: a login without a token is a 401, ``limit`` below 1 and
+    a cursor the pod did not issue are 400s (never silently page one).
     """
 
     name = "symphony"
@@ -46,7 +51,8 @@ class SymphonyApi(EmulatedApi):
         self._sessions: dict[str, tuple[str, float]] = {}  # token -> (username, expiry)
         self._sessions_lock = threading.Lock()
         self.validator = SpecValidator(self.spec_file)
-        self.settings = {"unique_names": False, "page_size": 50, "max_page_size": 100, "session_ttl": 3600}
+        self.settings: dict[str, Any] = {"unique_names": False, "page_size": 50, "max_page_size": 100,
+                                         "session_ttl": 3600, "group_types": ["ROLE_SCOPE", "CEP_VISIBILITY_GROUP"]}
 
     def routes(self) -> list[Route]:
         return [
@@ -80,7 +86,7 @@ class SymphonyApi(EmulatedApi):
         body = request.json() or {}
         token = body.get("token")
         if not isinstance(token, str) or not token:
-            return self.error(400, "token is required")
+            return self.error(401, "Invalid user or signature")
         try:
             claims = jwt.decode(token, options={"verify_signature": False})
             username = claims.get("sub")
@@ -95,7 +101,9 @@ class SymphonyApi(EmulatedApi):
         session = secrets.token_hex(32)
         with self._sessions_lock:
             self._sessions[session] = (username, time.time() + float(self.settings["session_ttl"]))
-        return Response(200, {"name": "sessionToken", "token": session})
+        # authorizationToken is the pod's (beta) common JWT; Pod APIs keep taking the session token.
+        return Response(200, {"name": "sessionToken", "token": session,
+                              "authorizationToken": f"eyJ{secrets.token_urlsafe(48)}"})
 
     def expire_sessions(self) -> int:
         """Ends every login session (not the static tokens), as a pod does when they time out."""
@@ -106,6 +114,8 @@ class SymphonyApi(EmulatedApi):
 
     # -- validation -------------------------------------------------------------------
     def validate(self, request: Request, route: Route) -> Response | None:
+        if route.template.startswith("/login/"):
+            return None  # the login answers 401 for any bad request body, as the spec says
         errors = self.validator.validate(request.method, request.path, request.query, request.headers, request.body)
         if errors:
             return self.error(400, "; ".join(f"{e.field}: {e.message}" for e in errors))
@@ -116,8 +126,8 @@ class SymphonyApi(EmulatedApi):
         body = request.json()
         if not str(body.get("name", "")).strip():
             return self.error(400, "name: must not be blank")
-        if not str(body.get("type", "")).strip():
-            return self.error(400, "type: must not be blank")
+        if body.get("type") not in self.settings["group_types"]:
+            return self.error(400, f"type: must be one of {', '.join(self.settings['group_types'])}")
         now = _now_ms()
         with self.store.lock:
             if self.settings["unique_names"] and any(
@@ -163,6 +173,8 @@ class SymphonyApi(EmulatedApi):
         return Response(200, _view(group))
 
     def list_groups(self, request: Request) -> Response:
+        if request.param("type") not in self.settings["group_types"]:
+            return self.error(400, f"type: must be one of {', '.join(self.settings['group_types'])}")
         filters: dict[str, Any] = {"type": request.param("type")}
         for key in ("name", "area"):
             if request.param(key) is not None:
@@ -173,8 +185,15 @@ class SymphonyApi(EmulatedApi):
         if request.param("sort") in ("-createdDate", "-id"):
             matches.reverse()
         limit = int(request.param("limit") or self.settings["page_size"])
-        limit = max(1, min(limit, int(self.settings["max_page_size"])))
-        start = _decode_cursor(request.param("after")) if request.param("after") else 0
+        if limit < 1:
+            return self.error(400, "limit: must be greater than 0")
+        limit = min(limit, int(self.settings["max_page_size"]))
+        start = 0
+        if request.param("after") is not None:
+            decoded = _decode_cursor(request.param("after") or "")
+            if decoded is None:
+                return self.error(400, "after: invalid cursor")
+            start = decoded
         page = matches[start : start + limit]
         end = start + len(page)
         pagination: dict[str, Any] = {"cursors": {"before": _encode_cursor(start)}}
@@ -246,9 +265,11 @@ def _encode_cursor(index: int) -> str:
     return base64.urlsafe_b64encode(f"i:{index}".encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> int:
+def _decode_cursor(cursor: str) -> int | None:
+    """The position a cursor this emulator issued stands for; ``None`` for anything else."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        return int(raw.split(":", 1)[1])
-    except (ValueError, IndexError):
-        return 0
+        prefix, _, index = raw.partition(":")
+        return int(index) if prefix == "i" and int(index) >= 0 else None
+    except (ValueError, UnicodeDecodeError):
+        return None

@@ -132,6 +132,8 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
     domain_fields: ClassVar[tuple[str, ...]]  # compared by diff
     list_fields: ClassVar[tuple[str, ...]] = ()  # compared without order
     replace_fields: ClassVar[tuple[str, ...]] = ("connection",)
+    # What makes two groups "the same group" to the API's users (scope and name).
+    natural_key_fields: ClassVar[tuple[str, ...]] = ("connection", "name")
     natural_key_hint: ClassVar[str] = "name"
 
     _config: ConfigSource = EmptyConfig()
@@ -198,7 +200,10 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         changed = [f for f in self.domain_fields + ("connection",)
                    if not self._same(f, olds.get(f), news.get(f))]
         replaces = [f for f in changed if f in self.replace_fields]
-        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+        # A replacement with the same scope and name would find the old group and refuse
+        # to make a twin, so it can only take the old one's place after it is gone.
+        same_key = all(self._same(f, olds.get(f), news.get(f)) for f in self.natural_key_fields)
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces) and same_key)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self._inputs(props)

@@ -11,6 +11,11 @@ from .models import CreateUserGroupDto, ProblemDetails, UpdateUserGroupDto, User
 API_NAME = "SoftwareOne API"
 GROUPS = "/public/v1/accounts/user-groups"
 PAGE_LIMIT = 100  # the API's maximum
+# Fields the platform may leave out by default ($meta.omitted): every output and the
+# "still has N users" message need them, so every read asks for them.
+SELECT = "+audit,+users"
+# Offset paging is only stable under an explicit order; ids are unique and never change.
+ORDER = "+id"
 
 
 class SwoClient:
@@ -20,15 +25,15 @@ class SwoClient:
         self.http = http
 
     def create(self, body: CreateUserGroupDto) -> UserGroup:
-        r = self.http.request("POST", GROUPS, json=body.body(), ok=(200, 201))
+        r = self.http.request("POST", f"{GROUPS}?{rql.query('', select=SELECT)}", json=body.body(), ok=(200, 201))
         return UserGroup.model_validate(r.json())
 
     def get(self, group_id: str) -> UserGroup | None:
-        r = self.http.request("GET", f"{GROUPS}/{group_id}", allow=(404,))
+        r = self.http.request("GET", f"{GROUPS}/{group_id}?{rql.query('', select=SELECT)}", allow=(404,))
         return None if r.status_code == 404 else UserGroup.model_validate(r.json())
 
     def update(self, group_id: str, body: UpdateUserGroupDto) -> UserGroup:
-        r = self.http.request("PUT", f"{GROUPS}/{group_id}", json=body.body())
+        r = self.http.request("PUT", f"{GROUPS}/{group_id}?{rql.query('', select=SELECT)}", json=body.body())
         return UserGroup.model_validate(r.json())
 
     def delete(self, group_id: str) -> bool:
@@ -44,7 +49,8 @@ class SwoClient:
         groups: list[UserGroup] = []
         offset = 0
         while True:
-            r = self.http.request("GET", f"{GROUPS}?{rql.query(filter_expr, limit=PAGE_LIMIT, offset=offset)}")
+            q = rql.query(filter_expr, select=SELECT, order=ORDER, limit=PAGE_LIMIT, offset=offset)
+            r = self.http.request("GET", f"{GROUPS}?{q}")
             page = UserGroupList.model_validate(r.json())
             groups.extend(page.data)
             meta = page.meta.pagination if page.meta else None
@@ -59,8 +65,16 @@ class SwoClient:
         return [g for g in self.list(rql.eq("account.id", account_id)) if g.account.id == account_id]
 
     def find_by_name(self, account_id: str, name: str) -> list[UserGroup]:
-        """Groups of the account with exactly this name (RQL ``eq`` is exact and case-sensitive)."""
-        found = self.list(rql.and_(rql.eq("account.id", account_id), rql.eq("name", name)))
+        """Groups of the account with exactly this name.
+
+        Asked with ``eq`` (never a wildcard operator), then compared exactly here too:
+        a database collation may make ``eq`` ignore case. A name no RQL literal can
+        carry (it holds both quote kinds) is found by listing the account.
+        """
+        if rql.literal(name) is None:
+            found = self.in_account(account_id)
+        else:
+            found = self.list(rql.and_(rql.eq("account.id", account_id), rql.eq("name", name)))
         return [g for g in found if g.account.id == account_id and g.name == name]
 
 

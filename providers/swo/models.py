@@ -76,23 +76,26 @@ class CreateUserGroupDto(BaseModel):
 
 
 class UpdateUserGroupDto(BaseModel):
-    """Body of ``PUT /public/v1/accounts/user-groups/{id}``: the full editable set.
+    """Body of ``PUT /public/v1/accounts/user-groups/{id}``: exactly the published update schema.
 
-    Fields the program no longer declares are sent as ``null`` so that the API
-    clears them, whether it treats PUT as a replace or as a delta.
+    ``UpdateUserGroupDto`` holds ``name``, ``description``, ``logo``, ``modules`` and
+    ``buyers`` and forbids anything else (no ``account``, ``revision`` or
+    ``extensions``). Fields the program no longer declares are sent as ``null`` so
+    that the API clears them, whether it treats PUT as a replace or as a delta.
     """
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str
     modules: list[IdRef]
     description: Optional[str] = None
     logo: Optional[str] = None
     buyers: Optional[list[IdRef]] = None
-    extensions: Optional[list[IdRef]] = None
 
     @classmethod
     def from_inputs(cls, i: SwoUserGroupInputs) -> "UpdateUserGroupDto":
         return cls(name=i.name, modules=_refs(i.modules) or [], description=i.description, logo=i.logo,
-                   buyers=_refs(i.buyers), extensions=_refs(i.extensions))
+                   buyers=_refs(i.buyers))
 
     def body(self) -> dict[str, Any]:
         return self.model_dump()

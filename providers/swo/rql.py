@@ -1,26 +1,36 @@
-"""Building Resource Query Language filters with values quoted and escaped correctly."""
+"""Building Resource Query Language filters the platform's parser reads back exactly.
+
+The platform's parser (``mpt-rql-net``) has no escape sequences: a quoted value
+ends at the next quote of the same kind, and ``\\`` is an ordinary character. So a
+value is quoted with a quote character it does not contain, and a value holding
+both kinds cannot be written as a literal at all: ``literal`` answers ``None`` and
+callers compare in the client instead.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
+# What stays readable in the query string; everything else is percent-encoded, so
+# '&', ';', '|', '=', '%', '+', '#' and non-ASCII text inside values arrive intact.
+_SAFE = "(),\"'*.:-_"
 
-def literal(value: str) -> str:
-    """``value`` as an RQL string literal.
 
-    Double quotes are used unless the value contains one and no single quote;
-    a value with both gets double quotes with ``\\"`` and ``\\\\`` escaped, so
-    names with quotes, commas, parentheses or any unicode survive intact.
-    """
-    if '"' not in value and "\\" not in value:
+def literal(value: str) -> str | None:
+    """``value`` as an RQL string literal, or ``None`` when no quote character can carry it."""
+    if '"' not in value:
         return f'"{value}"'
-    if "'" not in value and "\\" not in value:
+    if "'" not in value:
         return f"'{value}'"
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return None
 
 
 def eq(field: str, value: str) -> str:
-    return f"eq({field},{literal(value)})"
+    """``eq(field,"value")``; raises ``ValueError`` for a value ``literal`` cannot carry."""
+    text = literal(value)
+    if text is None:
+        raise ValueError(f"{value!r} holds both quote characters and cannot be an RQL literal")
+    return f"eq({field},{text})"
 
 
 def and_(*terms: str) -> str:
@@ -28,11 +38,12 @@ def and_(*terms: str) -> str:
 
 
 def query(filter_expr: str, **params: int | str) -> str:
-    """A raw query string: the RQL expression first, then ``limit``/``offset``/... parameters.
+    """A raw query string: the RQL expression first, then ``limit``/``offset``/``select``/``order``.
 
-    RQL is not a named parameter; it is percent-encoded as a whole so that
-    ``&``, ``#``, ``+`` and non-ASCII text in values reach the server intact.
+    RQL is not a named parameter; it is percent-encoded as a whole. Parameter values
+    are encoded completely (``select=+audit`` travels as ``%2Baudit``, since a bare
+    ``+`` in a query string may be read as a space).
     """
-    parts = [quote(filter_expr, safe="(),\"'*.:-_")]
+    parts = [quote(filter_expr, safe=_SAFE)] if filter_expr else []
     parts += [f"{k}={quote(str(v), safe='')}" for k, v in params.items()]
     return "&".join(parts)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from ..fields import Description, Name, Namespace
 from ..lifecycle import GroupInputs
 
-DOCUMENTED_TYPES = ("ROLE_SCOPE",)
+DOCUMENTED_TYPES = ("ROLE_SCOPE", "CEP_VISIBILITY_GROUP")  # the API's groupType enum
 AREA_MAX = 255
 
 

@@ -23,10 +23,14 @@ def test_crud_revision_and_null_omission(mpt):
     assert r.status_code == 201
     g = r.json()
     assert g["id"].startswith("UGR-") and g["revision"] == 1 and g["isDefault"] is False
-    assert "description" not in g and g["audit"]["created"]["at"]
+    assert "description" not in g and "audit" not in g and g["$meta"]["omitted"] == ["audit", "users"]
     assert mpt.get(f"{G}/{g['id']}").json() == g
-    u = mpt.put(f"{G}/{g['id']}", json={"name": "Ops 2", "modules": [{"id": "MOD-1001"}], "buyers": None}).json()
+    full = mpt.get(f"{G}/{g['id']}?select=%2Baudit,%2Busers").json()
+    assert full["audit"]["created"]["at"] and "$meta" not in full and "users" not in full  # empty: omitted as null
+    u = mpt.put(f"{G}/{g['id']}?select=%2Baudit", json={"name": "Ops 2", "modules": [{"id": "MOD-1001"}],
+                                                       "buyers": None}).json()
     assert u["revision"] == 2 and u["name"] == "Ops 2" and "buyers" not in u and u["audit"]["updated"]
+    assert u["$meta"]["omitted"] == ["users"]
     assert mpt.put(f"{G}/{g['id']}", json={"account": {"id": "ACC-0000-0000"}}).status_code == 400
     assert mpt.delete(f"{G}/{g['id']}").status_code == 204
     assert mpt.get(f"{G}/{g['id']}").status_code == 404
@@ -58,29 +62,60 @@ def test_default_group_and_users_block_delete(mpt):
     mpt.control.change_group(gid, users=["USR-1", "USR-2"])
     r = mpt.delete(f"{G}/{gid}")
     assert r.status_code == 400 and "2 user(s)" in r.json()["detail"]
-    assert len(mpt.get(f"{G}/{gid}").json()["users"]) == 2
+    assert len(mpt.get(f"{G}/{gid}?select=%2Busers").json()["users"]) == 2
 
 
 def test_rql_eq_and_ilike_and_paging(mpt):
     for i in range(25):
         mpt.post(G, json={**BODY, "name": f"Team {i:02d}"})
     mpt.post(G, json={**BODY, "name": 'Quote "x", (y)', "account": {"id": "ACC-9999-9999"}})
-    q = mpt.get(G + '?and(eq(account.id,"ACC-9999-9999"),eq(name,"Quote \\"x\\", (y)"))').json()
+    q = mpt.get(G + "?and(eq(account.id,\"ACC-9999-9999\"),eq(name,'Quote \"x\", (y)'))").json()
     assert [g["name"] for g in q["data"]] == ['Quote "x", (y)'] and q["$meta"]["pagination"]["total"] == 1
     ilike = mpt.get(G + '?ilike(name,"*TEAM 1*")&limit=100').json()
     assert len(ilike["data"]) == 10
     seen, offset = [], 0
     while True:
-        page = mpt.get(G + f'?eq(account.id,"ACC-1234-5678")&limit=10&offset={offset}').json()
+        page = mpt.get(G + f'?eq(account.id,"ACC-1234-5678")&order=name&limit=10&offset={offset}').json()
         seen += page["data"]
         offset += 10
         if offset >= page["$meta"]["pagination"]["total"]:
             break
-    assert len(seen) == 26  # 25 + the default group
+    assert len({g["id"] for g in seen}) == 26  # 25 + the default group, each once
+    assert [g["name"] for g in seen] == sorted(g["name"] for g in seen)
     assert mpt.get(G + "?limit=500").json()["$meta"]["pagination"]["limit"] == 100
     mpt.control.settings(null_total=True)
     assert mpt.get(G).json()["$meta"]["pagination"]["total"] is None
     assert mpt.get(G + "?eq(name").status_code == 400
+
+
+def test_list_without_order_promises_no_order(mpt):
+    for i in range(30):
+        mpt.post(G, json={**BODY, "name": f"T{i:02d}"})
+    orders = {tuple(g["id"] for g in mpt.get(G + "?limit=100").json()["data"]) for _ in range(5)}
+    assert len(orders) > 1  # shuffled: a client that pages without order would lose groups
+    ordered = {tuple(g["id"] for g in mpt.get(G + "?order=-id&limit=100").json()["data"]) for _ in range(3)}
+    assert len(ordered) == 1 and list(next(iter(ordered))) == sorted(next(iter(ordered)), reverse=True)
+    mpt.control.settings(stable_default_order=True)
+    assert len({tuple(g["id"] for g in mpt.get(G + "?limit=100").json()["data"]) for _ in range(3)}) == 1
+
+
+def test_select_and_meta_omitted_on_lists(mpt):
+    mpt.post(G, json=BODY)
+    plain = mpt.get(G).json()
+    assert plain["$meta"]["omitted"] == ["audit", "users"] and all("audit" not in g for g in plain["data"])
+    chosen = mpt.get(G + "?select=%2Baudit,-description,-logo").json()
+    assert chosen["$meta"]["omitted"] == ["users"] and all(g["audit"] for g in chosen["data"])
+    mpt.control.settings(omitted_fields=[])
+    assert "omitted" not in mpt.get(G).json()["$meta"]
+
+
+def test_update_takes_exactly_the_published_schema(mpt):
+    gid = mpt.post(G, json=BODY).json()["id"]
+    r = mpt.put(f"{G}/{gid}", json={"name": "Ops", "modules": [{"id": "MOD-1756"}], "extensions": None})
+    assert r.status_code == 400 and "extensions" in r.json()["errors"]
+    mpt.control.settings(update_extensions=True)
+    r = mpt.put(f"{G}/{gid}", json={"name": "Ops", "modules": [{"id": "MOD-1756"}], "extensions": [{"id": "EXT-1"}]})
+    assert r.status_code == 200 and r.json()["extensions"][0]["id"] == "EXT-1"
 
 
 def test_state_survives_restart(tmp_path):

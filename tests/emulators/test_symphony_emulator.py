@@ -105,3 +105,30 @@ def test_requests_are_counted_per_route(pod):
     pod.get(G + "/b")
     pod.post(G, json={"name": "x", "type": "ROLE_SCOPE"})
     assert pod.control.counts() == {f"GET {G}/{{groupId}}": 2, f"POST {G}": 1}
+
+
+def test_login_answers_as_the_spec_says(symphony, bot):
+    url = symphony.url + "/login/pubkey/authenticate"
+    assert requests.post(url, json={}).status_code == 401  # the spec's 401, not a 400
+    body = requests.post(url, json={"token": signed(bot)}).json()
+    assert set(body) == {"name", "token", "authorizationToken"} and body["authorizationToken"]
+
+
+def test_group_type_follows_the_documented_enum(pod):
+    assert pod.post(G, json={"name": "x", "type": "SOMETHING"}).status_code == 400
+    assert pod.get(G, params={"type": "SOMETHING"}).status_code == 400
+    assert pod.get(G, params={"type": "CEP_VISIBILITY_GROUP"}).status_code == 200
+    pod.control.settings(group_types=["ROLE_SCOPE", "SOMETHING"])
+    assert pod.post(G, json={"name": "x", "type": "SOMETHING"}).status_code == 201
+
+
+def test_limit_and_cursor_errors_are_400(pod):
+    for i in range(3):
+        pod.post(G, json={"name": f"g{i}", "type": "ROLE_SCOPE"})
+    assert pod.get(G, params={"type": "ROLE_SCOPE", "limit": 0}).status_code == 400
+    assert pod.get(G, params={"type": "ROLE_SCOPE", "limit": -1}).status_code == 400
+    assert pod.get(G, params={"type": "ROLE_SCOPE", "after": "garbage!"}).status_code == 400
+    first = pod.get(G, params={"type": "ROLE_SCOPE", "limit": 2}).json()
+    after = first["pagination"]["cursors"]["after"]
+    rest = pod.get(G, params={"type": "ROLE_SCOPE", "limit": 2, "after": after}).json()
+    assert len(first["data"]) == 2 and len(rest["data"]) == 1 and "next" not in rest["pagination"]

@@ -118,7 +118,16 @@ def test_diff_update_and_replace(provider):
     d = provider.diff("UGR-1", INPUTS, {**INPUTS, "name": "Renamed"})
     assert d.changes is True and d.replaces == []
     d = provider.diff("UGR-1", INPUTS, {**INPUTS, "account_id": "ACC-0000-0001"})
-    assert d.replaces == ["account_id"]
+    assert d.replaces == ["account_id"] and d.delete_before_replace is False  # a new account: create first
+
+
+def test_diff_extensions_replace_deletes_first(provider):
+    # The published update schema has no extensions: a change makes a new group, and since the
+    # new one has the old one's account and name, the old one must be gone before it is created.
+    d = provider.diff("UGR-1", INPUTS, {**INPUTS, "extensions": ["EXT-1"]})
+    assert d.replaces == ["extensions"] and d.delete_before_replace is True
+    d = provider.diff("UGR-1", INPUTS, {**INPUTS, "extensions": ["EXT-1"], "name": "Other"})
+    assert d.replaces == ["extensions"] and d.delete_before_replace is False
 
 
 def test_diff_unknown_is_a_change(provider):
@@ -137,7 +146,9 @@ def test_create_looks_up_then_posts_once(provider, rsps):
     assert body(post) == {"name": "Operations", "account": {"id": "ACC-1234-5678"}, "modules": [{"id": "MOD-1756"}]}
     assert post.request.headers["Authorization"] == f"Bearer {SWO_TOKEN}"
     query = unquote(calls(rsps, "GET")[0].request.url.split("?", 1)[1])
-    assert query == 'eq(account.id,"ACC-1234-5678")&limit=100&offset=0'  # one listing of the account
+    # one listing of the account, in a stable order, asking for the fields the platform may omit
+    assert query == 'eq(account.id,"ACC-1234-5678")&select=+audit,+users&order=+id&limit=100&offset=0'
+    assert unquote(post.request.url.split("?", 1)[1]) == "select=+audit,+users"
 
 
 def test_many_creates_share_one_listing_and_refuse_a_same_run_twin(provider, rsps):
@@ -264,8 +275,29 @@ def test_update_sends_full_declared_set(provider, rsps):
     news = {**INPUTS, "name": "New", "buyers": ["BUY-1234-5678"]}
     result = provider.update("UGR-1", INPUTS, news)
     assert result.outs["revision"] == 2 and result.outs["buyers"] == ["BUY-1234-5678"]
-    assert body(calls(rsps, "PUT")[0]) == {"name": "New", "modules": [{"id": "MOD-1756"}], "description": None,
-                                           "logo": None, "buyers": [{"id": "BUY-1234-5678"}], "extensions": None}
+    (put,) = calls(rsps, "PUT")
+    # Exactly the published UpdateUserGroupDto: no extensions, account or revision.
+    assert body(put) == {"name": "New", "modules": [{"id": "MOD-1756"}], "description": None,
+                         "logo": None, "buyers": [{"id": "BUY-1234-5678"}]}
+    assert put.request.url.endswith("?select=%2Baudit%2C%2Busers")
+
+
+def test_find_by_name_uses_eq_and_compares_exactly(provider, rsps):
+    # A collation may make eq ignore case: the twin "operations" must not be taken for "Operations".
+    rsps.get(LIST, json=page(group("UGR-1", name="operations")))
+    rsps.post(GROUPS, json=group(), status=201)
+    assert provider.create(dict(INPUTS)).id == "UGR-1111-2222"
+    query = unquote(calls(rsps, "GET")[0].request.url.split("?", 1)[1])
+    assert "ilike" not in query and "like(" not in query
+
+
+def test_a_name_with_both_quotes_is_compared_in_the_client(provider, rsps):
+    name = "Both ' and \" quotes"
+    rsps.get(LIST, json=page(group("UGR-1", name="Both ' and quotes"), group("UGR-2", name=name)))
+    found = provider.service(provider._inputs({**INPUTS, "name": name})).find(provider._inputs({**INPUTS, "name": name}))
+    assert [g["id"] for g in found] == ["UGR-2"]
+    query = unquote(calls(rsps, "GET")[0].request.url.split("?", 1)[1])
+    assert query.startswith('eq(account.id,"ACC-1234-5678")&') and "name" not in query
 
 
 def test_update_retries_5xx_then_succeeds(provider, rsps):
