@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, and nothing twice: the project virtualenv with
-# requirements.txt, and the Pulumi CLI at the pinned version.
+# requirements.txt, the official clients' virtualenv (scripts/setup-conformance.sh),
+# and the Pulumi CLI at the pinned version.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -16,4 +17,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
   echo "$want" > "$stamp"
 fi
+bash scripts/setup-conformance.sh
 bash scripts/install-pulumi.sh >/dev/null

@@ -1,0 +1,3 @@
+"""The official clients' checks run in their own virtualenv, never in this one."""
+
+collect_ignore = ["official"]

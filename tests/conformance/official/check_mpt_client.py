@@ -1,0 +1,103 @@
+"""SoftwareOne's official client (``mpt-api-client``) drives the Marketplace emulator.
+
+Nothing here was written for the emulator: every request is built by the vendor's
+client and every answer is parsed by its models and error types.
+"""
+
+from __future__ import annotations
+
+import pytest
+from mpt_api_client import MPTClient
+from mpt_api_client.auth import BearerTokenAuthentication
+from mpt_api_client.exceptions import MPTAPIError
+from mpt_api_client.rql import RQLQuery
+
+ACCOUNT = "ACC-1234-5678"
+OTHER = "ACC-9999-0000"
+
+
+def body(name: str, account: str = ACCOUNT, **extra):
+    return {"name": name, "account": {"id": account}, "modules": [{"id": "MOD-1756"}], **extra}
+
+
+@pytest.fixture
+def groups(swo_url, swo_token, swo_admin):
+    client = MPTClient.from_config(authentication=BearerTokenAuthentication(swo_token), base_url=swo_url)
+    return client.accounts.user_groups
+
+
+def test_create_get_update_delete(groups):
+    created = groups.create(body("Ops", description="first", logo="", buyers=None))
+    assert created.id.startswith("UGR-") and created.name == "Ops" and created.revision == 1
+    assert created.account.id == ACCOUNT and created.is_default is False
+    fetched = groups.get(created.id)
+    assert fetched.id == created.id and fetched.description == "first"
+    assert fetched.meta.omitted == ["audit", "users"]  # what the platform leaves out unless selected
+    with_audit = groups.get(created.id, select=["audit"])
+    assert with_audit.audit.created.at and with_audit.meta.omitted == ["users"]
+    updated = groups.update(created.id, {"name": "Ops 2", "modules": [{"id": "MOD-1001"}], "description": None})
+    assert updated.name == "Ops 2" and updated.revision == 2 and [m.id for m in updated.modules] == ["MOD-1001"]
+    groups.delete(created.id)
+    with pytest.raises(MPTAPIError) as err:
+        groups.get(created.id)
+    assert err.value.status_code == 404 and err.value.trace_id
+
+
+def test_400_carries_field_errors(groups):
+    with pytest.raises(MPTAPIError) as err:
+        groups.create(body("Bad", modules=[{"id": "MOD-1"}]))
+    e = err.value
+    assert e.status_code == 400 and e.trace_id and "modules.0.id" in e.errors
+    with pytest.raises(MPTAPIError) as err:
+        groups.create({**body("Bad"), "unexpected": True})
+    assert err.value.status_code == 400 and "unexpected" in err.value.errors
+
+
+def test_401_for_a_wrong_token(swo_url, swo_admin):
+    client = MPTClient.from_config(authentication=BearerTokenAuthentication("idt:TKN-0000-0000:wrong"),
+                                   base_url=swo_url)
+    with pytest.raises(MPTAPIError) as err:
+        client.accounts.user_groups.fetch_page()
+    assert err.value.status_code == 401 and err.value.title == "Authentication Failed"
+
+
+def test_filters_eq_and_ilike_any(groups, swo_admin):
+    ops = groups.create(body("Ops"))
+    groups.create(body("ops team"))
+    groups.create(body("Ops", account=OTHER))
+    swo_admin.patch(f"/groups/{ops.id}", json={"users": ["USR-1234-0001"]}).raise_for_status()
+
+    exact = groups.filter(RQLQuery(account__id=ACCOUNT) & RQLQuery(name="Ops"))
+    assert [g.id for g in exact.iterate()] == [ops.id]
+    assert exact.fetch_one().id == ops.id
+
+    ilike = groups.filter(RQLQuery(account__id=ACCOUNT) & RQLQuery().n("name").ilike("OPS*")).order_by("name")
+    assert [g.name for g in ilike.iterate()] == ["Ops", "ops team"]
+
+    members = groups.filter(RQLQuery(id="USR-1234-0001").any("users"))
+    assert [g.id for g in members.iterate()] == [ops.id]
+
+    either = groups.filter(RQLQuery(name="Ops") | RQLQuery(name="ops team")).order_by("account.id", "name")
+    assert [(g.account.id, g.name) for g in either.iterate()] == [(ACCOUNT, "Ops"), (ACCOUNT, "ops team"),
+                                                                  (OTHER, "Ops")]
+
+
+def test_order_select_and_paging_to_the_end(groups):
+    made = {groups.create(body(f"Team {i:02d}")).id for i in range(25)}
+    ordered = groups.filter(RQLQuery(account__id=ACCOUNT)).order_by("-name").select("+audit")
+    seen = list(ordered.iterate(batch_size=10))
+    names = [g.name for g in seen]
+    assert len(seen) == 26 and len({g.id for g in seen}) == 26  # 25 + the default group, each once
+    assert made <= {g.id for g in seen}
+    assert names == sorted(names, reverse=True)
+    assert all(g.audit.created.at for g in seen)
+    page = ordered.fetch_page(limit=10, offset=20)
+    assert page.meta.pagination.total == 26 and len(page) == 6 and page.meta.omitted == ["users"]
+
+
+def test_default_group_cannot_be_deleted(groups):
+    groups.create(body("Ops"))
+    default = groups.filter(RQLQuery(account__id=ACCOUNT) & RQLQuery(isDefault=True)).fetch_one()
+    with pytest.raises(MPTAPIError) as err:
+        groups.delete(default.id)
+    assert err.value.status_code == 400 and "default" in err.value.detail.lower()

@@ -1,0 +1,127 @@
+"""Symphony's official BDK (``symphony-bdk-python``) against the pod emulator.
+
+The BDK signs the login JWT and parses the login answer with its own ``Token``
+model; every user-group answer is read with the BDK's generated ``pod_model``
+classes, and must hold no field those models do not know.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from pydantic import BaseModel
+from symphony.bdk.core.auth.authenticator_factory import AuthenticatorFactory
+from symphony.bdk.core.client.api_client_factory import ApiClientFactory
+from symphony.bdk.core.config.model.bdk_config import BdkConfig
+from symphony.bdk.gen.login_model.token import Token
+from symphony.bdk.gen.pod_model.error import Error
+from symphony.bdk.gen.pod_model.user_group_create import UserGroupCreate
+from symphony.bdk.gen.pod_model.user_group_response import UserGroupResponse
+from symphony.bdk.gen.pod_model.user_group_response_list import UserGroupResponseList
+from symphony.bdk.gen.pod_model.user_group_update import UserGroupUpdate
+
+GROUPS = "/pod/v2/admin/usergroups"
+
+
+def bdk_config(url: str, username: str, key_path: str) -> BdkConfig:
+    parts = urlsplit(url)
+    return BdkConfig(scheme=parts.scheme, host=parts.hostname, port=parts.port,
+                     bot={"username": username, "privateKey": {"path": key_path}})
+
+
+async def bdk_login(config: BdkConfig) -> Token:
+    factory = ApiClientFactory(config)
+    try:
+        token, _expires = await AuthenticatorFactory(config, factory).get_bot_authenticator() \
+            .retrieve_session_token_object()
+        return token
+    finally:
+        await factory.close_clients()
+
+
+def known_keys(model: type[BaseModel]) -> set[str]:
+    return {f.alias or name for name, f in model.model_fields.items()}
+
+
+def parsed(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    """The answer as the BDK model, after checking it holds nothing the model lacks."""
+    assert set(data) <= known_keys(model), f"{model.__name__} has no {set(data) - known_keys(model)}"
+    return model.from_dict(data)
+
+
+@pytest.fixture
+def token(symphony_url, symphony_admin) -> Token:
+    return asyncio.run(bdk_login(bdk_config(symphony_url, os.environ["CONFORMANCE_SYMPHONY_BOT"],
+                                            os.environ["CONFORMANCE_SYMPHONY_KEY"])))
+
+
+@pytest.fixture
+def pod(symphony_url, token):
+    with httpx.Client(base_url=symphony_url + "/pod", headers={"sessionToken": token.token}, timeout=10) as c:
+        yield c
+
+
+def test_bdk_rsa_login_parses_into_its_token_model(token):
+    assert isinstance(token, Token) and token.name == "sessionToken" and token.token
+    assert token.authorization_token  # the pod returns the (beta) common JWT too
+
+
+def test_bdk_login_with_an_unknown_key_is_refused(symphony_url, symphony_admin, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path / "stranger.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    with pytest.raises(Exception) as err:
+        asyncio.run(bdk_login(bdk_config(symphony_url, os.environ["CONFORMANCE_SYMPHONY_BOT"], str(path))))
+    assert "401" in str(err.value) or "Unauthorized" in type(err.value).__name__
+
+
+def test_create_get_update_answers_parse(pod):
+    body = UserGroupCreate(name="EMEA scope", type="ROLE_SCOPE", area="EMEA", description="d").to_dict()
+    r = pod.post(GROUPS.removeprefix("/pod"), json=body)
+    assert r.status_code == 201
+    created = parsed(UserGroupResponse, r.json())
+    assert created.id and created.active is True and created.type == "ROLE_SCOPE" and created.member_count == 0
+    got = parsed(UserGroupResponse, pod.get(f"/v2/admin/usergroups/{created.id}").json())
+    assert got == created
+    update = UserGroupUpdate(name="EMEA", active=False).to_dict()
+    r = pod.put(f"/v2/admin/usergroups/{created.id}", json=update)
+    updated = parsed(UserGroupResponse, r.json())
+    assert updated.name == "EMEA" and updated.active is False and updated.area == "EMEA"
+    assert updated.modified_date >= created.modified_date
+
+
+def test_errors_parse_as_the_bdk_error_model(pod, symphony_url):
+    missing = pod.get("/v2/admin/usergroups/does-not-exist")
+    assert missing.status_code == 404 and parsed(Error, missing.json()).code == 404
+    bad_type = pod.post("/v2/admin/usergroups", json=UserGroupCreate(name="x", type="NOT_A_TYPE").to_dict())
+    assert bad_type.status_code == 400 and "type" in parsed(Error, bad_type.json()).message
+    bad_limit = pod.get("/v2/admin/usergroups", params={"type": "ROLE_SCOPE", "limit": 0})
+    assert bad_limit.status_code == 400 and parsed(Error, bad_limit.json()).code == 400
+    bad_cursor = pod.get("/v2/admin/usergroups", params={"type": "ROLE_SCOPE", "after": "not-a-cursor"})
+    assert bad_cursor.status_code == 400
+    no_session = httpx.get(symphony_url + GROUPS, params={"type": "ROLE_SCOPE"})
+    assert no_session.status_code == 401 and parsed(Error, no_session.json()).message == "Invalid session"
+
+
+def test_cursor_paging_to_the_end_parses_every_page(pod):
+    names = {f"group {i:02d}" for i in range(23)}
+    for name in names:
+        pod.post("/v2/admin/usergroups", json=UserGroupCreate(name=name, type="ROLE_SCOPE").to_dict())
+    seen: list[str] = []
+    url: str | None = "/v2/admin/usergroups?type=ROLE_SCOPE&limit=10"
+    pages = 0
+    while url:
+        page = parsed(UserGroupResponseList, pod.get(url.removeprefix("/pod")).json())
+        pages += 1
+        seen += [g.name for g in page.data]
+        url = page.pagination.next if page.pagination else None
+    assert pages == 3 and sorted(seen) == sorted(names)
