@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--swo-token", action="append", default=[], metavar="TOKEN",
                    help="an API token the Marketplace accepts (repeatable)")
     p.add_argument("--latency-ms", type=float, default=0.0, help="added to every API request")
+    p.add_argument("--tls-cert", metavar="CHAIN.pem", help="serve HTTPS with this certificate chain (with --tls-key)")
+    p.add_argument("--tls-key", metavar="KEY.pem", help="the private key of --tls-cert")
     p.add_argument("--info-file", help="write {symphony, swo, pid} as JSON here once listening")
     return p
 
@@ -37,14 +39,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data = Path(args.data_dir)
 
+    if bool(args.tls_cert) != bool(args.tls_key):
+        build_parser().error("--tls-cert and --tls-key go together")
+    tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
+
     def store(name: str) -> DocumentStore:
         return DocumentStore(":memory:" if args.memory else data / f"{name}.sqlite3")
 
     symphony = EmulatorServer(
         SymphonyApi(store("symphony"), load_bot_keys(args.symphony_bot), args.symphony_session_token, args.latency_ms),
-        args.symphony_port,
+        args.symphony_port, tls=tls,
     ).start()
-    swo = EmulatorServer(SwoApi(store("swo"), args.swo_token, args.latency_ms), args.swo_port).start()
+    swo = EmulatorServer(SwoApi(store("swo"), args.swo_token, args.latency_ms), args.swo_port, tls=tls).start()
     info = {"symphony": symphony.url, "swo": swo.url, "pid": os.getpid()}
     if args.info_file:
         Path(args.info_file).parent.mkdir(parents=True, exist_ok=True)

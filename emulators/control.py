@@ -10,9 +10,11 @@ import requests
 class EmulatorControl:
     """Drives one running emulator: faults, counters, settings and direct state changes."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 10.0, verify: str | bool = True) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = requests.Session()
+        self._http.trust_env = False  # the machine's proxy and CA variables are not the emulators'
+        self._http.verify = verify  # the test CA's bundle when the emulators serve HTTPS
         self._timeout = timeout
 
     def _call(self, method: str, path: str, json: Any = None, **params: Any) -> Any:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -83,6 +85,7 @@ class EmulatedApi:
         self.counts: Counter[str] = Counter()
         self._count_lock = threading.Lock()
         self.settings: dict[str, Any] = {}
+        self.default_settings: dict[str, Any] = {}
 
     # -- to override ---------------------------------------------------------------
     def routes(self) -> list[Route]:
@@ -143,6 +146,7 @@ class EmulatedApi:
             self.reset_counters()
             if request.param("state") not in (None, "0", "false"):
                 self.reset_state()
+                self.settings = copy.deepcopy(self.default_settings)  # a clean slate is the documented defaults
             return Response(204)
         if path == "/settings":
             if request.method in ("POST", "PATCH"):
@@ -282,11 +286,22 @@ _STATUS_TEXT = {
 class EmulatorServer:
     """One emulated API served on 127.0.0.1 in a background thread."""
 
-    def __init__(self, api: EmulatedApi, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, api: EmulatedApi, port: int = 0, host: str = "127.0.0.1",
+                 tls: tuple[str, str] | None = None) -> None:
+        """``tls``: (certificate chain PEM, private key PEM) to serve HTTPS instead of HTTP."""
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the emulators listen on loopback only")
         self.api = api
+        api.default_settings = copy.deepcopy(api.settings)
         self._httpd = _Server((host, port), api)
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            # The handshake runs in each request's thread, so one slow client cannot stall the others.
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True,
+                                                     do_handshake_on_connect=False)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"emulator-{api.name}", daemon=True)
 
     @property
@@ -295,7 +310,7 @@ class EmulatorServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self) -> "EmulatorServer":
         self._thread.start()

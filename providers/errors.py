@@ -59,10 +59,13 @@ class TransportError(ProviderError):
 
     ``sent`` tells whether the request may have reached the server: after a
     POST with ``sent=True`` the outcome is unknown and must be looked up.
+    ``retryable`` is false for what a retry cannot change (a certificate that does
+    not verify, a proxy that refuses the credentials, a refused redirect).
     """
 
-    def __init__(self, api: str, method: str, path: str, reason: str, sent: bool) -> None:
+    def __init__(self, api: str, method: str, path: str, reason: str, sent: bool, retryable: bool = True) -> None:
         self.api, self.method, self.path, self.reason, self.sent = api, method, path, reason, sent
+        self.retryable = retryable
         super().__init__(f"{api}: {method} {path} failed: {reason}")
 
 

@@ -9,6 +9,12 @@ Retry policy:
 - every call stops after ``maxRetries`` retries or ``retryBudget`` seconds,
   whichever comes first; a ``Retry-After`` beyond the budget ends it at once;
 - a 401 asks the connection's auth to re-authenticate once and repeats the call.
+
+Network: each client goes through its connection's proxy (``providers.network``)
+unless ``NO_PROXY`` names the host, and verifies TLS against the public authorities
+plus the connection's CA bundle; verification is never off. Redirects are followed
+only to https (or loopback), and authentication headers are sent to the configured
+origin only: a redirect to any other scheme, host or port drops them.
 """
 
 from __future__ import annotations
@@ -19,14 +25,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.utils import should_bypass_proxies
 from tenacity import RetryCallState, Retrying, retry_if_exception, retry_if_result, stop_after_attempt
 from tenacity.stop import stop_base
 
-from .config import Timeouts
+from .config import Timeouts, is_loopback
 from .errors import ApiError, TransportError, redact
+from .network import Network
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
@@ -68,6 +77,34 @@ class CallStats:
     reauths: int = 0
 
 
+class RedirectRefused(requests.exceptions.RequestException):
+    """A redirect this client will not follow (to plain http on a non-loopback host)."""
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    return (parts.scheme, (parts.hostname or "").lower(), port)
+
+
+class _OriginSession(requests.Session):
+    """A session whose credentials stay with one origin, whatever the redirects say."""
+
+    def __init__(self, base_url: str, auth_headers: Callable[[], Iterable[str]]) -> None:
+        super().__init__()
+        self._origin = _origin(base_url)
+        self._auth_headers = auth_headers
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        target = urlsplit(prepared_request.url or "")
+        if target.scheme != "https" and not is_loopback(target.hostname or ""):
+            raise RedirectRefused(f"redirected to {target.scheme}://{target.hostname}, which is not https; not followed")
+        if _origin(prepared_request.url or "") != self._origin:
+            for name in self._auth_headers():
+                prepared_request.headers.pop(name, None)
+        super().rebuild_auth(prepared_request, response)
+
+
 class HttpClient:
     """JSON over HTTP to one API base URL, with the retry policy above."""
 
@@ -81,24 +118,32 @@ class HttpClient:
         secrets: Callable[[], Iterable[str]] = lambda: (),
         hint_for: HintFor = lambda method, path, status: "",
         sleep: Callable[[float], None] | None = None,
+        network: Network | None = None,
     ) -> None:
         self.api = api
         self.base_url = base_url.rstrip("/")
         self.timeouts = timeouts
         self.auth = auth
         self._parse_error = parse_error
-        self._secrets = secrets
+        self.network = network or Network()
+        self._secrets = lambda: [*secrets(), *self.network.secrets()]
         self._hint_for = hint_for
         self._sleep = sleep or (lambda seconds: time.sleep(seconds))
         self.stats = CallStats()
         self._stats_lock = threading.Lock()
-        self._session = requests.Session()
+        self._session = _OriginSession(self.base_url, lambda: self.auth.headers().keys())
         # The engine calls a provider from up to four threads; leave room for bursts.
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
-        self._session.trust_env = False  # no proxy or netrc surprises; TLS verification stays on
+        # Proxy and CA environment variables are read by providers.network, with a documented
+        # precedence; requests' own reading (and .netrc) would bypass it.
+        self._session.trust_env = False
+        self._session.verify = self.network.verify()
+        self._proxies = self.network.proxies()
+        if self._proxies and should_bypass_proxies(self.base_url, no_proxy=self.network.no_proxy or ""):
+            self._proxies = {}
 
     # -- public -------------------------------------------------------------------------
     def request(
@@ -176,17 +221,44 @@ class HttpClient:
                 headers=headers,
                 timeout=(self.timeouts.connect, self.timeouts.read),
                 allow_redirects=True,
+                proxies=self._proxies,
             )
         except requests.exceptions.ConnectTimeout:
             raise TransportError(self.api, method, path, f"could not connect within {self.timeouts.connect:g}s", sent=False) from None
         except requests.exceptions.ReadTimeout:
             raise TransportError(self.api, method, path, f"no answer within {self.timeouts.read:g}s (read timeout)", sent=True) from None
+        except requests.exceptions.ProxyError as exc:
+            reason = self._proxy_failure(exc)
+            raise TransportError(self.api, method, path, reason, sent=False, retryable="407" not in reason) from None
         except requests.exceptions.SSLError as exc:
-            raise TransportError(self.api, method, path, f"TLS error: {_reason(exc)}", sent=False) from None
+            reason, retryable = self._tls_failure(exc)
+            raise TransportError(self.api, method, path, reason, sent=False, retryable=retryable) from None
+        except RedirectRefused as exc:
+            raise TransportError(self.api, method, path, str(exc), sent=True, retryable=False) from None
         except requests.exceptions.ConnectionError as exc:
             sent = not _never_connected(exc)
             what = "connection lost before an answer" if sent else "could not connect"
-            raise TransportError(self.api, method, path, f"{what}: {_reason(exc)}", sent=sent) from None
+            reason = redact(_reason(exc), list(self._secrets()))
+            raise TransportError(self.api, method, path, f"{what}: {reason}", sent=sent) from None
+
+    def _tls_failure(self, exc: Exception) -> tuple[str, bool]:
+        host = urlsplit(self.base_url).hostname
+        text = str(exc)
+        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+            detail = text.split("certificate verify failed:", 1)[-1].split("(_ssl")[0].strip(" )'\"") or "unknown issuer"
+            using = f"the public authorities plus {self.network.ca_bundle}" if self.network.ca_bundle else "the public authorities"
+            return (f"the TLS certificate of {host} could not be verified ({detail}; trusted: {using}); if a proxy or "
+                    f"certificate authority of your organisation re-signs TLS, set {self.network.ca_setting} to its "
+                    "CA bundle (PEM), or set REQUESTS_CA_BUNDLE"), False
+        return f"TLS error with {host}: {redact(_reason(exc), list(self._secrets()))}", True
+
+    def _proxy_failure(self, exc: Exception) -> str:
+        text = redact(str(exc), list(self._secrets()))
+        shown = self.network.shown_proxy()
+        source = f" (from {self.network.proxy_setting})" if self.network.proxy_setting else ""
+        if "407" in text:
+            return f"the proxy {shown}{source} refused the credentials (407 Proxy Authentication Required); check the user and password in the proxy URL"
+        return f"could not use the proxy {shown}{source}: {redact(_reason(exc), list(self._secrets()))}"
 
     # -- policy -------------------------------------------------------------------------
     def _should_retry_status(self, safe: bool, response: requests.Response) -> bool:
@@ -195,7 +267,7 @@ class HttpClient:
         return safe or response.status_code == 429
 
     def _should_retry_error(self, safe: bool, exc: BaseException) -> bool:
-        if not isinstance(exc, TransportError):
+        if not isinstance(exc, TransportError) or not exc.retryable:
             return False
         return safe or not exc.sent
 

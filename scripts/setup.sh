@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, and nothing twice: the project virtualenv with
 # requirements.txt, the official clients' virtualenv (scripts/setup-conformance.sh),
+# Debian's tinyproxy for the proxy tests (scripts/setup-proxy.sh),
 # and the Pulumi CLI at the pinned version.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,4 +19,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 bash scripts/setup-conformance.sh
+bash scripts/setup-proxy.sh
 bash scripts/install-pulumi.sh >/dev/null

@@ -77,25 +77,57 @@ def make_bot_key(folder: Path, username: str = "test-bot") -> BotKey:
     return BotKey(username, private_pem, priv, pub)
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    """A test certificate authority and a server certificate it issued for 127.0.0.1 and localhost."""
+
+    ca: Path
+    chain: Path
+    key: Path
+
+
+def make_tls(folder: Path, name: str = "Test CA") -> TlsFiles:
+    """Made at run time by trustme; nothing here is a real authority."""
+    import trustme
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ca = trustme.CA(organization_name=name)
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    files = TlsFiles(folder / "ca.pem", folder / "server-chain.pem", folder / "server-key.pem")
+    ca.cert_pem.write_to_path(str(files.ca))
+    cert.private_key_pem.write_to_path(str(files.key))
+    with open(files.chain, "wb") as out:
+        for blob in cert.cert_chain_pems:
+            out.write(blob.bytes())
+    return files
+
+
 class Emulators:
     """Both emulators in one child process on fixed free ports, restartable with their state."""
 
-    def __init__(self, workdir: Path, bot: BotKey, swo_token: str, session_token: str, latency_ms: float = 0) -> None:
+    def __init__(self, workdir: Path, bot: BotKey, swo_token: str, session_token: str, latency_ms: float = 0,
+                 tls: "TlsFiles | None" = None) -> None:
         self.workdir = workdir
         self.bot, self.swo_token, self.session_token = bot, swo_token, session_token
         self.latency_ms = latency_ms
+        self.tls = tls
         self.symphony_port, self.swo_port = free_port(), free_port()
         self._proc: subprocess.Popen[bytes] | None = None
-        self.symphony = EmulatorControl(self.symphony_url)
-        self.swo = EmulatorControl(self.swo_url)
+        verify: str | bool = str(tls.ca) if tls else True
+        self.symphony = EmulatorControl(self.symphony_url, verify=verify)
+        self.swo = EmulatorControl(self.swo_url, verify=verify)
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
 
     @property
     def symphony_url(self) -> str:
-        return f"http://127.0.0.1:{self.symphony_port}"
+        return f"{self.scheme}://127.0.0.1:{self.symphony_port}"
 
     @property
     def swo_url(self) -> str:
-        return f"http://127.0.0.1:{self.swo_port}"
+        return f"{self.scheme}://127.0.0.1:{self.swo_port}"
 
     def start(self) -> "Emulators":
         info = self.workdir / "emulators.json"
@@ -105,7 +137,8 @@ class Emulators:
             [str(PYTHON), "-m", "emulators", "--symphony-port", str(self.symphony_port), "--swo-port", str(self.swo_port),
              "--data-dir", str(self.workdir / "data"), "--symphony-bot", f"{self.bot.username}={self.bot.public_path}",
              "--symphony-session-token", self.session_token, "--swo-token", self.swo_token,
-             "--latency-ms", str(self.latency_ms), "--info-file", str(info)],
+             "--latency-ms", str(self.latency_ms), "--info-file", str(info),
+             *(["--tls-cert", str(self.tls.chain), "--tls-key", str(self.tls.key)] if self.tls else [])],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(self.workdir / "emulators.log", "ab"))
         deadline = time.time() + 20
         while not info.exists():
@@ -178,8 +211,11 @@ class PulumiProject:
         self.home = base / "pulumi-home"
         self.state_dir.mkdir(parents=True, exist_ok=True)
         bin_dir = pulumi_bin()
+        # A test sees no proxy or CA setting of the machine it runs on unless it sets one itself.
+        network_vars = {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+                        "NO_PROXY", "no_proxy", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"}
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("SWO_", "SYMPHONY_", "PULUMI_", "USERGROUPS_"))}
+               if not k.startswith(("SWO_", "SYMPHONY_", "PULUMI_", "USERGROUPS_")) and k not in network_vars}
         env.update({
             "PATH": f"{bin_dir}:{ROOT / '.venv' / 'bin'}:{env.get('PATH', '/usr/bin:/bin')}",
             "PULUMI_HOME": str(self.home),
@@ -302,3 +338,55 @@ def connection_config(emu: Emulators, bot: BotKey | None = None, mode: str = "rs
     if mode == "rsa" and bot is not None:
         config["symphony:botUsername"] = bot.username
     return config
+
+
+class TinyProxy:
+    """A real HTTP CONNECT proxy (Debian's tinyproxy) on loopback, with basic authentication."""
+
+    def __init__(self, workdir: Path, user: str, password: str) -> None:
+        self.workdir, self.user, self.password = workdir, user, password
+        self.port = free_port()
+        self.log = workdir / "tinyproxy.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @staticmethod
+    def available() -> str | None:
+        return shutil.which("tinyproxy")
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.user}:{self.password}@127.0.0.1:{self.port}"
+
+    def start(self) -> "TinyProxy":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        conf = self.workdir / "tinyproxy.conf"
+        # No ConnectPort line: CONNECT is allowed to any port (the emulators' ports are random).
+        conf.write_text(f'Port {self.port}\nListen 127.0.0.1\nTimeout 60\nLogFile "{self.log}"\nLogLevel Info\n'
+                        f"MaxClients 64\nAllow 127.0.0.1\nBasicAuth {self.user} {self.password}\nDisableViaHeader Yes\n")
+        self._proc = subprocess.Popen([self.available() or "tinyproxy", "-d", "-c", str(conf)],
+                                      stdout=subprocess.DEVNULL, stderr=open(self.workdir / "tinyproxy.err", "ab"),
+                                      stdin=subprocess.DEVNULL, preexec_fn=default_signals)
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                if self._proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"tinyproxy did not start: {(self.workdir / 'tinyproxy.err').read_text()[-1000:]}")
+                time.sleep(0.05)
+
+    def tunnels(self) -> list[str]:
+        """``host:port`` of every CONNECT the proxy was asked for."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return [line.split("CONNECT ", 2)[-1].split()[0] for line in text.splitlines()
+                if "Request (file descriptor" in line and ": CONNECT " in line]
+
+    def stop(self) -> None:
+        if self._proc and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+        self._proc = None

@@ -8,6 +8,7 @@ from ..cache import shared
 from ..config import ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError, ProviderError
 from ..lifecycle import GroupProvider, GroupService, as_resource
+from ..network import Network, network_settings
 from .models import CreateUserGroupDto, SwoUserGroupInputs, UpdateUserGroupDto
 
 if TYPE_CHECKING:
@@ -32,14 +33,14 @@ class BearerAuth:
         return [self._token]
 
 
-def connection_settings(namespace: str, config: ConfigSource) -> tuple[str, str, Timeouts]:
-    """The API URL, token and timeouts of one namespace; raises ``ConfigError`` naming the key."""
+def connection_settings(namespace: str, config: ConfigSource) -> tuple[str, str, Timeouts, Network]:
+    """The API URL, token, timeouts and network of one namespace; raises ``ConfigError`` naming the key."""
     s = Settings(namespace, config)
     url = check_url(s, "apiUrl", s.get("apiUrl") or DEFAULT_API_URL)
     token = s.require("apiToken", f"set it with `pulumi config set --secret {s.key('apiToken')} <token>`")
     if any(ch.isspace() for ch in token):
         raise ConfigError(s.key("apiToken"), "contains whitespace; paste the token exactly as issued")
-    return url, token, Timeouts(s)
+    return url, token, Timeouts(s), network_settings(s)
 
 
 def connect(namespace: str, config: ConfigSource) -> "SwoClient":
@@ -48,10 +49,11 @@ def connect(namespace: str, config: ConfigSource) -> "SwoClient":
     from ..http import HttpClient
     from .client import API_NAME, SwoClient, parse_error
 
-    url, token, timeouts = connection_settings(namespace, config)
+    url, token, timeouts, network = connection_settings(namespace, config)
     auth = BearerAuth(token)
-    return shared(("swo", namespace, url, timeouts.key()),
-                  lambda: SwoClient(HttpClient(API_NAME, url, timeouts, auth, parse_error, secrets=auth.secrets)))
+    return shared(("swo", namespace, url, timeouts.key(), network.key()),
+                  lambda: SwoClient(HttpClient(API_NAME, url, timeouts, auth, parse_error, secrets=auth.secrets,
+                                               network=network)))
 
 
 class SwoGroupService(GroupService[SwoUserGroupInputs]):

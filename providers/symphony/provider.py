@@ -10,6 +10,7 @@ from ..cache import shared
 from ..config import ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError
 from ..lifecycle import GroupProvider, GroupService, as_resource
+from ..network import Network, network_settings
 from .keys import load_private_key
 from .models import DOCUMENTED_TYPES, SymphonyUserGroupInputs, UserGroupCreate, UserGroupUpdate
 
@@ -26,6 +27,7 @@ class SymphonyConnection:
     pod_url: str
     login_url: str
     timeouts: Timeouts
+    network: Network
     username: str | None = None
     private_key: "RSAPrivateKey | None" = None
     session_token: str | None = None
@@ -37,6 +39,7 @@ def connection_settings(namespace: str, config: ConfigSource) -> SymphonyConnect
     pod_url = check_url(s, "podUrl", s.require("podUrl", "for example https://acme.symphony.com"))
     login_url = check_url(s, "sessionAuthUrl", s.get("sessionAuthUrl") or pod_url)
     timeouts = Timeouts(s)
+    network = network_settings(s)
     pem, key_name = s.get("botPrivateKey"), s.key("botPrivateKey")
     if pem is None and s.get("botPrivateKeyPath"):
         path = Path(s.get("botPrivateKeyPath") or "").expanduser()
@@ -47,10 +50,10 @@ def connection_settings(namespace: str, config: ConfigSource) -> SymphonyConnect
             raise ConfigError(key_name, f"cannot read {str(path)!r}: {exc.strerror}") from None
     if pem is not None:
         username = s.require("botUsername", "the service account's username, which signs the login JWT")
-        return SymphonyConnection(pod_url, login_url, timeouts, username, load_private_key(pem, key_name))
+        return SymphonyConnection(pod_url, login_url, timeouts, network, username, load_private_key(pem, key_name))
     token = s.get("sessionToken")
     if token is not None:
-        return SymphonyConnection(pod_url, login_url, timeouts, session_token=token)
+        return SymphonyConnection(pod_url, login_url, timeouts, network, session_token=token)
     raise ConfigError(
         s.key("botPrivateKey"),
         f"no credentials: set {s.key('botUsername')} and {s.key('botPrivateKey')} (secret) or "
@@ -69,14 +72,15 @@ def connect(namespace: str, config: ConfigSource) -> "SymphonyClient":
     def build() -> SymphonyClient:
         auth: RsaSessionAuth | StaticSessionAuth
         if c.private_key is not None:
-            login = HttpClient(API_NAME, c.login_url, c.timeouts, NoAuth(), parse_error, hint_for=hint_for)
+            login = HttpClient(API_NAME, c.login_url, c.timeouts, NoAuth(), parse_error, hint_for=hint_for,
+                               network=c.network)
             auth = RsaSessionAuth(login, c.username or "", c.private_key)
         else:
             auth = StaticSessionAuth(c.session_token or "")
         return SymphonyClient(HttpClient(API_NAME, c.pod_url, c.timeouts, auth, parse_error,
-                                         secrets=auth.secrets, hint_for=hint_for))
+                                         secrets=auth.secrets, hint_for=hint_for, network=c.network))
 
-    return shared(("symphony", namespace, c.pod_url, c.username, c.timeouts.key()), build)
+    return shared(("symphony", namespace, c.pod_url, c.username, c.timeouts.key(), c.network.key()), build)
 
 
 class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):

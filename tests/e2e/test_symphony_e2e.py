@@ -68,11 +68,20 @@ def test_type_change_replaces(project: PulumiProject, emu: Emulators):
     project.set_groups(symphony=[symphony_group("g", "Scoped", type="CEP_VISIBILITY_GROUP")])
     result = project.up().ok()
     assert "replaced" in result.stdout
-    assert "not documented" in result.output  # the undocumented type is passed through with a warning
+    assert "not documented" not in result.output  # CEP_VISIBILITY_GROUP is in the API's enum
     by_id = {g["id"]: g for g in emu.symphony.groups()}
     assert by_id[old]["active"] is False
     (new,) = [g for g in by_id.values() if g["id"] != old]
     assert new["type"] == "CEP_VISIBILITY_GROUP" and new["active"] is True
+
+
+def test_undocumented_type_warns_at_preview_and_the_api_refuses_it(project: PulumiProject, emu: Emulators):
+    project.set_groups(symphony=[symphony_group("g", "Scoped", type="FUTURE_TYPE")])
+    preview = project.preview().ok()
+    assert "not documented" in preview.output and "FUTURE_TYPE" in preview.output
+    result = project.up()
+    assert result.returncode != 0 and "type: must be one of" in result.output
+    assert emu.symphony.groups() == []
 
 
 def test_existing_active_group_needs_adopt(project: PulumiProject, emu: Emulators):
