@@ -5,7 +5,9 @@ config and opens no connection, so it is safe in any Pulumi program and in the
 dynamic-provider process that unpickles the providers.
 """
 
+__version__ = "0.1.0"  # the one place the version is written; pyproject.toml reads it
+
 from .swo.resource import SwoUserGroup, SwoUserGroupArgs
 from .symphony.resource import SymphonyUserGroup, SymphonyUserGroupArgs
 
-__all__ = ["SwoUserGroup", "SwoUserGroupArgs", "SymphonyUserGroup", "SymphonyUserGroupArgs"]
+__all__ = ["__version__", "SwoUserGroup", "SwoUserGroupArgs", "SymphonyUserGroup", "SymphonyUserGroupArgs"]

@@ -193,14 +193,19 @@ class PulumiProject:
     """A throwaway copy of the project (files linked, own stacks/) with its own Pulumi home and backend."""
 
     def __init__(self, base: Path, stack: str = "test", passphrase: str = "test-passphrase",
-                 program: Path | None = None, state_dir: Path | None = None) -> None:
+                 program: Path | None = None, state_dir: Path | None = None, source_root: Path = ROOT,
+                 python: Path = PYTHON, installed: bool = False) -> None:
+        """``source_root``: the tree whose program and ``providers`` run (another release's export);
+        ``program`` with ``installed``: a program of its own that uses ``providers`` as installed in
+        ``python``'s environment, never the checkout's."""
         self.base = base
         self.dir = base / "project"
         self.dir.mkdir(parents=True, exist_ok=True)
-        sources = {name: ROOT / name for name in PROJECT_FILES}
+        sources = {name: source_root / name for name in PROJECT_FILES if name != ".venv"}
+        sources[".venv"] = ROOT / ".venv"
         if program is not None:  # another program that uses the providers package
-            sources = {"providers": ROOT / "providers", ".venv": ROOT / ".venv",
-                       **{p.name: p for p in program.iterdir() if p.name != "__pycache__"}}
+            linked = {} if installed else {"providers": source_root / "providers", ".venv": ROOT / ".venv"}
+            sources = {**linked, **{p.name: p for p in program.iterdir() if p.name != "__pycache__"}}
         for name, target in sources.items():
             link = self.dir / name
             if not link.exists():
@@ -223,7 +228,7 @@ class PulumiProject:
             "PULUMI_CONFIG_PASSPHRASE": passphrase,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-            "PULUMI_PYTHON_CMD": str(PYTHON),
+            "PULUMI_PYTHON_CMD": str(python),
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         })
         self.env = env

@@ -17,7 +17,7 @@ OUTPUTS = ("account_name", "revision", "is_default", "user_ids", "created_at", "
 class SwoUserGroupArgs:
     """Arguments of ``SwoUserGroup``; see ``docs/swo-user-group.md``.
 
-    ``account_id`` and ``connection`` force a replace; every other field updates in place.
+    ``account_id``, ``extensions`` and ``connection`` force a replace; every other field updates in place.
     """
 
     account_id: pulumi.Input[str]

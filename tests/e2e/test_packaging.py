@@ -1,0 +1,121 @@
+"""The library as users get it: a wheel in a clean virtualenv, and stacks written by the last release.
+
+- The consumer test builds the wheel from this checkout, installs it (with its declared
+  dependencies, nothing else) into a fresh virtualenv, and runs a program of its own
+  through the real CLI: it must work without the checkout on its path.
+- The upgrade test runs the newest release recorded in ``releases.json`` (its commit,
+  exported with ``git archive``) to create groups, then this checkout's code takes the
+  same stack over: refresh and up change nothing, a rename is an update in place, and
+  destroy succeeds. A moved provider class ("Can't get attribute") fails it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from tests.harness import ROOT, Emulators, PulumiProject, connection_config, swo_group, symphony_group
+from tests.e2e.conftest import SWO_TOKEN
+
+RELEASES = ROOT / "releases.json"
+CONSUMER = ROOT / "tests" / "e2e" / "programs" / "wheel_consumer"
+
+
+def newest_release() -> dict:
+    releases = json.loads(RELEASES.read_text())["releases"]
+    return max(releases, key=lambda r: tuple(int(x) for x in r["version"].split(".")))
+
+
+def export_commit(commit: str, target: Path) -> Path:
+    """The release's files as committed (no tags needed: the commit is in main's history)."""
+    archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=ROOT, capture_output=True, timeout=60)
+    if archive.returncode != 0:
+        pytest.fail(f"cannot export release commit {commit}: {archive.stderr.decode().strip()} "
+                    "(a shallow clone? fetch the history: git fetch --unshallow)")
+    target.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def test_release_record_matches_the_package():
+    release = newest_release()
+    assert len(release["commit"]) == 40
+    init = subprocess.run(["git", "show", f"{release['commit']}:providers/__init__.py"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=30)
+    assert f'__version__ = "{release["version"]}"' in init.stdout
+
+
+def test_upgrade_from_the_newest_release(tmp_path: Path, emu: Emulators, bot):
+    release = newest_release()
+    old_tree = export_commit(release["commit"], tmp_path / f"release-{release['version']}")
+    state = tmp_path / "state"
+    old = PulumiProject(tmp_path / "old", state_dir=state, source_root=old_tree)
+    old.init(connection_config(emu, bot, "rsa"), {"swo:apiToken": SWO_TOKEN, "symphony:botPrivateKey": bot.private_pem})
+    old.set_groups(symphony=[symphony_group("scope", "EMEA Scope", area="EMEA")],
+                   swo=[swo_group("ops", "Operations", description="ops")])
+    old.up().ok()
+    ids = {r["outputs"]["name"]: r["id"] for r in old.resources("UserGroup")}
+    assert set(ids) == {"EMEA Scope", "Operations"}
+
+    new = PulumiProject(tmp_path / "new", state_dir=state)
+    new.stack_file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(old.stack_file, new.stack_file)  # same config, same encryption salt
+    new.refresh("--expect-no-changes").ok()
+    emu.symphony.reset_counts()
+    emu.swo.reset_counts()
+    new.up("--expect-no-changes").ok()
+    writes = [route for c in (emu.symphony, emu.swo) for route, n in c.counts().items()
+              if n and route.split()[0] in ("POST", "PUT", "DELETE") and "/login/" not in route]
+    assert writes == [], writes
+
+    new.set_groups(symphony=[symphony_group("scope", "EMEA Scope (renamed)", area="EMEA")],
+                   swo=[swo_group("ops", "Operations (renamed)", description="ops")])
+    renamed = new.up().ok()
+    assert "replaced" not in renamed.stdout and "2 updated" in renamed.stdout
+    assert {r["outputs"]["name"]: r["id"] for r in new.resources("UserGroup")} == {
+        "EMEA Scope (renamed)": ids["EMEA Scope"], "Operations (renamed)": ids["Operations"]}
+    new.destroy().ok()
+    assert [g["active"] for g in emu.symphony.groups()] == [False]
+    assert [g for g in emu.swo.groups() if not g.get("isDefault")] == []
+
+
+def test_installed_wheel_works_without_the_checkout(tmp_path: Path, emu: Emulators, bot):
+    wheels = tmp_path / "dist"
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+                           capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-3000:]
+    (wheel,) = wheels.glob("pulumi_usergroups-*.whl")
+    names = subprocess.run([sys.executable, "-m", "zipfile", "-l", str(wheel)], capture_output=True, text=True).stdout
+    assert "providers/swo/provider.py" in names
+    assert "emulators/" not in names and "tests/" not in names and "bench/" not in names
+
+    project = PulumiProject(tmp_path / "consumer", program=CONSUMER, installed=True,
+                            python=tmp_path / "consumer" / "project" / ".venv" / "bin" / "python")
+    venv = project.dir / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                              str(wheel), "-c", str(ROOT / "requirements.txt")],
+                             capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stderr[-3000:]
+    note = tmp_path / "note.txt"
+    config = {**connection_config(emu, bot, "rsa"), "wheel-consumer:notePath": str(note)}
+    config = {k: v for k, v in config.items() if not k.startswith("usergroups:")}
+    project.init(config, {"swo:apiToken": SWO_TOKEN, "symphony:botPrivateKey": bot.private_pem})
+    project.up().ok()
+    out = project.outputs()
+    assert out["providersFile"].startswith(str(venv)) and "site-packages" in out["providersFile"]
+    import providers
+    assert out["providersVersion"] == providers.__version__  # the wheel of this checkout, not an older one
+    assert note.read_text() == "groups managed from an installed wheel"
+    assert [g["id"] for g in emu.symphony.groups()] == [out["scopeId"]]
+    project.refresh("--expect-no-changes").ok()
+    project.destroy().ok()
+    assert not note.exists() and [g["active"] for g in emu.symphony.groups()] == [False]
