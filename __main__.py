@@ -7,8 +7,8 @@ from providers import stack_config
 
 groups = stack_config.load()  # stops here, naming file, list and entry, if anything is wrong
 
-symphony = {key: SymphonyUserGroup(key, entry.args()) for key, entry in groups.symphony}
-swo = {key: SwoUserGroup(key, entry.args()) for key, entry in groups.swo}
+symphony = {key: SymphonyUserGroup(key, entry.args(), entry.options()) for key, entry in groups.symphony}
+swo = {key: SwoUserGroup(key, entry.args(), entry.options()) for key, entry in groups.swo}
 
 pulumi.export("symphonyGroups", {
     key: {"id": g.id, "name": g.name, "type": g.type, "area": g.area, "active": g.active}

@@ -60,5 +60,9 @@ class EmulatorControl:
     def remove_group(self, group_id: str) -> None:
         self._call("DELETE", f"/groups/{group_id}")
 
+    def set_tokens(self, tokens: list[str]) -> None:
+        """Only these API tokens (SoftwareOne) or static session tokens (Symphony) are accepted from now on."""
+        self._call("POST", "/tokens", json={"tokens": tokens})
+
     def expire_sessions(self) -> int:
         return self._call("POST", "/sessions/expire")["expired"]

@@ -18,6 +18,7 @@ class FaultKind(str, Enum):
     DROP_BEFORE = "drop_before"  # reset the connection before the request is processed
     DROP_AFTER = "drop_after"  # process (commit) the request, then reset instead of answering
     SLOW = "slow"  # wait `delay` seconds before processing: a client read timeout fires first
+    REDIRECT = "redirect"  # answer `status` (307 unless set) with Location: `location` + the request's path
 
 
 class FaultRule(BaseModel):
@@ -28,6 +29,7 @@ class FaultRule(BaseModel):
     status: int = 503
     retry_after: Optional[float] = None
     delay: float = 0.0
+    location: Optional[str] = Field(default=None, description="redirect target (scheme://host:port), for redirect")
     times: Optional[int] = Field(default=None, description="fire this many times, then retire; None = until cleared")
     probability: float = Field(default=1.0, ge=0.0, le=1.0, description="chance that a matching request is hit")
     seed: Optional[int] = None

@@ -207,6 +207,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
             time.sleep(api.latency_ms / 1000.0)
         if fault and fault.kind in (FaultKind.LATENCY, FaultKind.SLOW):
             time.sleep(fault.delay)
+        if fault and fault.kind == FaultKind.REDIRECT:
+            status = fault.status if 300 <= fault.status < 400 else 307
+            target = (fault.location or "").rstrip("/") + self.path
+            self._send(Response(status, {"redirect": target}, {"Location": target}))
+            return
         if fault and fault.kind == FaultKind.STATUS:
             response = api.error(fault.status, _STATUS_TEXT.get(fault.status, "Injected fault"))
             if fault.retry_after is not None:

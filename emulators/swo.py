@@ -45,6 +45,7 @@ class SwoApi(EmulatedApi):
                  seed: int | None = None) -> None:
         super().__init__(store, latency_ms)
         self.tokens: set[str] = set(tokens or [])
+        self._initial_tokens = set(self.tokens)
         self.validator = SpecValidator(self.spec_file)
         self._rng = random.Random(seed)
         self.settings: dict[str, Any] = {
@@ -60,6 +61,10 @@ class SwoApi(EmulatedApi):
             Route("PUT", GROUPS + "/{id}", self.update_group),
             Route("DELETE", GROUPS + "/{id}", self.delete_group),
         ]
+
+    def reset_state(self) -> None:
+        super().reset_state()
+        self.tokens = set(self._initial_tokens)
 
     def error(self, status: int, message: str, errors: dict[str, list[str]] | None = None, **extra: Any) -> Response:
         body: dict[str, Any] = {
@@ -288,6 +293,9 @@ class SwoApi(EmulatedApi):
 
     # -- admin ------------------------------------------------------------------------
     def admin(self, request: Request, path: str) -> Response | None:
+        if path == "/tokens" and request.method == "POST":  # a rotation: only these tokens work from now on
+            self.tokens = set((request.json() or {}).get("tokens") or [])
+            return Response(204)
         if path == "/groups":
             if request.method == "POST":  # seed a group directly, bypassing the API
                 body = request.json()

@@ -48,6 +48,7 @@ class SymphonyApi(EmulatedApi):
         super().__init__(store, latency_ms)
         self.bots: dict[str, str] = dict(bots or {})  # username -> PEM public key
         self.static_tokens: set[str] = set(session_tokens or [])
+        self._initial_tokens = set(self.static_tokens)
         self._sessions: dict[str, tuple[str, float]] = {}  # token -> (username, expiry)
         self._sessions_lock = threading.Lock()
         self.validator = SpecValidator(self.spec_file)
@@ -65,6 +66,10 @@ class SymphonyApi(EmulatedApi):
 
     def error(self, status: int, message: str, **extra: Any) -> Response:
         return Response(status, {"code": status, "message": message})
+
+    def reset_state(self) -> None:
+        super().reset_state()
+        self.static_tokens = set(self._initial_tokens)
 
     # -- auth -------------------------------------------------------------------------
     def authenticate(self, request: Request, route: Route) -> Response | None:
@@ -216,6 +221,9 @@ class SymphonyApi(EmulatedApi):
     def admin(self, request: Request, path: str) -> Response | None:
         if path == "/sessions/expire" and request.method == "POST":
             return Response(200, {"expired": self.expire_sessions()})
+        if path == "/tokens" and request.method == "POST":  # a rotation: only these session tokens work now
+            self.static_tokens = set((request.json() or {}).get("tokens") or [])
+            return Response(204)
         if path == "/bots" and request.method == "POST":
             body = request.json()
             self.bots[body["username"]] = body["publicKey"]

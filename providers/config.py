@@ -12,10 +12,12 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from typing import Any, Mapping, Protocol
+from typing import Any, Callable, Mapping, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+
+T = TypeVar("T")
 
 
 class ConfigSource(Protocol):
@@ -55,6 +57,19 @@ class Settings:
             value = self._environ.get(env_name(self.namespace, name))
         return None if value is None or value == "" else str(value)
 
+    def credential(self, name: str) -> str | None:
+        """A credential: the environment variable first, then stack config.
+
+        ``pulumi refresh`` and ``destroy`` configure the provider with the config stored
+        at the last ``up``; a rotated credential exported as ``<NAMESPACE>_<KEY>`` is
+        used by them all the same.
+        """
+        value = self._environ.get(env_name(self.namespace, name))
+        if value:
+            return value
+        value = self._config.get(self.key(name))
+        return None if value is None or value == "" else str(value)
+
     def require(self, name: str, how: str = "") -> str:
         value = self.get(name)
         if value is None:
@@ -75,16 +90,47 @@ class Settings:
         return value
 
 
+class Checks:
+    """Runs a namespace's independent setting checks: stops at the first problem, or gathers them all.
+
+    ``preview`` gathers, so one run names every missing or wrong setting at once.
+    """
+
+    def __init__(self, gather: bool = False) -> None:
+        self.gather = gather
+        self.errors: list[ConfigError] = []
+
+    def run(self, check: Callable[[], T], default: T) -> T:
+        try:
+            return check()
+        except ConfigError as exc:
+            if not self.gather:
+                raise
+            self.errors.append(exc)
+            return default
+
+
 def check_url(settings: Settings, name: str, value: str) -> str:
     """The URL without a trailing slash; https is required except for loopback hosts."""
     parts = urlsplit(value)
+    shown = _without_userinfo(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(settings.key(name), f"must be an absolute http(s) URL, got {value!r}")
+        raise ConfigError(settings.key(name), f"must be an absolute http(s) URL, got {shown!r}")
+    if parts.username or parts.password:
+        raise ConfigError(settings.key(name), f"must not carry a user or password ({shown!r}); credentials have "
+                                              "settings of their own")
     if parts.scheme != "https" and not is_loopback(parts.hostname):
-        raise ConfigError(settings.key(name), f"must use https (plain http is allowed for loopback only), got {value!r}")
+        raise ConfigError(settings.key(name), f"must use https (plain http is allowed for loopback only), got {shown!r}")
     if parts.query or parts.fragment:
         raise ConfigError(settings.key(name), "must not have a query or fragment")
     return value.rstrip("/")
+
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def is_loopback(host: str) -> bool:
@@ -99,6 +145,8 @@ def is_loopback(host: str) -> bool:
 class Timeouts:
     """Per-connection HTTP timing: read from ``<ns>:connectTimeout``, ``readTimeout``,
     ``maxRetries`` and ``retryBudget`` (seconds)."""
+
+    KEYS = ("connectTimeout", "readTimeout", "maxRetries", "retryBudget")
 
     def __init__(self, settings: Settings) -> None:
         self.connect = settings.number("connectTimeout", 5.0, minimum=0.1)

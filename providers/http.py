@@ -3,8 +3,8 @@
 Retry policy:
 - GET, PUT and DELETE are retried on 429, 500, 502, 503, 504 and on transport
   failures, with exponential backoff and full jitter, honouring ``Retry-After``;
-- POST is retried only when it cannot have been processed: a 429, or a failure to
-  connect at all. Any other failure of a POST is *ambiguous* and is raised to the
+- POST is retried only when it cannot have been processed: a 429 or 503, or a
+  failure to connect at all. Any other failure of a POST is *ambiguous* and is raised to the
   caller, which looks the object up before doing anything else;
 - every call stops after ``maxRetries`` retries or ``retryBudget`` seconds,
   whichever comes first; a ``Retry-After`` beyond the budget ends it at once;
@@ -264,7 +264,8 @@ class HttpClient:
     def _should_retry_status(self, safe: bool, response: requests.Response) -> bool:
         if response.status_code not in RETRY_STATUSES:
             return False
-        return safe or response.status_code == 429
+        # 429 and 503 say the request was not handled, so even a create may be sent again.
+        return safe or response.status_code in (429, 503)
 
     def _should_retry_error(self, safe: bool, exc: BaseException) -> bool:
         if not isinstance(exc, TransportError) or not exc.retryable:

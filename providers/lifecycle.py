@@ -8,8 +8,11 @@ a pydantic model of its inputs; this module turns them into a
 - ``diff`` compares domain fields only: ``None``, absent and empty are equal, list
   order is ignored, and the API's own fields that force a replace are declared;
 - ``create`` never makes a silent twin: it looks the group up by its natural key
-  first, adopts only when asked, and after an ambiguous POST failure finds out what
-  happened before it tries again;
+  first, adopts only when asked, and after an ambiguous POST failure never posts again
+  without proof that nothing was created (see ``PendingCreates``);
+- one group has one owner per run: a second resource taking over the same group fails,
+  and the delete of a group another resource took over in the same run (a changed
+  key) is skipped with a warning instead of deleting what the other now manages;
 - ``read`` refreshes outputs and inputs, and drops a vanished group with a warning;
 - ``update`` sends the full declared state and returns every output;
 - ``delete`` treats "already gone" as success.
@@ -36,8 +39,9 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pydantic import BaseModel, ValidationError
 
+from . import pending
 from .cache import shared
-from .config import ConfigSource, EmptyConfig
+from .config import ConfigSource, EmptyConfig, Settings
 from .errors import ApiError, ConfigError, ProviderError, TransportError
 
 PROVIDER_KEY = "__provider"
@@ -94,6 +98,10 @@ class GroupService(ABC, Generic[I]):
     def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
         """Deletes (or deactivates) the group; a group that is already gone is success."""
 
+    def created_at(self, group: dict[str, Any]) -> float | None:
+        """When the API says the group was created (epoch seconds), if it says."""
+        return None
+
 
 class ScopeIndex:
     """The groups of one scope by name: listed once per provider process, then kept current.
@@ -122,6 +130,33 @@ class ScopeIndex:
                 for groups in self._by_name.values():
                     groups.pop(group["id"], None)
                 self._by_name.setdefault(group["name"], {})[group["id"]] = group
+
+
+class Owners:
+    """Which resource took over which group in this provider process (one engine run).
+
+    A changed resource key makes the engine create the new resource (which, with
+    ``adopt``, takes the existing group) and then delete the old one: that delete
+    would remove the group the new resource now holds.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owners: dict[str, tuple[object, str]] = {}
+
+    def claim(self, group_id: str, owner: str) -> None:
+        """Records that one create (``owner`` names it) holds ``group_id``; a second create may not."""
+        token = object()
+        with self._lock:
+            first = self._owners.setdefault(group_id, (token, owner))
+        if first[0] is not token:
+            raise ProviderError(f"{group_id} is already managed by {first[1]} (another resource) in this run; one "
+                                "group can have one owner: remove one of the two resources")
+
+    def owner(self, group_id: str) -> str | None:
+        with self._lock:
+            held = self._owners.get(group_id)
+        return held[1] if held else None
 
 
 class GroupProvider(ResourceProvider, ABC, Generic[I]):
@@ -210,13 +245,16 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         service = self.service(inputs)
         scope = (type(self).__name__, inputs.connection, *service.scope(inputs))
         index = shared(("index", *scope), ScopeIndex)
+        name = getattr(inputs, "name", "")
         # Two creates of the same name in one run must not both decide "not there yet".
-        with shared(("create", *scope, getattr(inputs, "name", "")), threading.Lock):
+        with shared(("create", *scope, name), threading.Lock):
             try:
-                existing = index.named(getattr(inputs, "name", ""), lambda: service.scan(inputs))
-                group = self._take_existing(existing, inputs)
+                existing = index.named(name, lambda: service.scan(inputs))
+                group = self._take_existing(existing, inputs, service, scope)
                 if group is None:
-                    group = self._post(service, inputs, {g["id"] for g in existing})
+                    group = self._post(service, inputs, {g["id"] for g in existing}, scope)
+                pending.settle(scope, name)
+                shared(("owners", type(self).__name__), Owners).claim(group["id"], f"{self.kind} {inputs.label()}")
                 if self._differs(group, inputs):  # adopted, reactivated, or declared inactive
                     group = service.update(group["id"], inputs)
             except ProviderError as exc:
@@ -241,11 +279,22 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         inputs = self._inputs(news)
         try:
             group = self.service(inputs).update(id_, inputs)
+        except ApiError as exc:
+            if exc.status == 404:
+                raise self._fail("updating", inputs, ProviderError(
+                    "it was deleted outside Pulumi: run `pulumi refresh` to drop it from the stack, then "
+                    "`pulumi up` creates it again"), id_) from None
+            raise self._fail("updating", inputs, exc, id_) from None
         except ProviderError as exc:
             raise self._fail("updating", inputs, exc, id_) from None
         return UpdateResult(self._outputs(group, inputs))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        owner = shared(("owners", type(self).__name__), Owners).owner(id_)
+        if owner is not None:
+            _warn(f"not deleting {self.kind} {id_} ({props.get('name', '?')!r}): {owner} took it over in this run, "
+                  "so this resource only leaves the stack; list the old key under formerKeys to move it silently")
+            return
         connection = self._connection(props)
         try:
             self.service(self._partial_inputs(props, connection)).remove(id_, props)
@@ -253,7 +302,8 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
             raise ProviderError(f"deleting {self.kind} {id_} ({props.get('name', '?')!r}): {exc}") from None
 
     # -- create helpers ---------------------------------------------------------------
-    def _take_existing(self, matches: list[dict[str, Any]], inputs: I) -> dict[str, Any] | None:
+    def _take_existing(self, matches: list[dict[str, Any]], inputs: I, service: GroupService[I],
+                       scope: tuple[str, ...]) -> dict[str, Any] | None:
         live = [m for m in matches if self.is_live(m)]
         dormant = [m for m in matches if not self.is_live(m)]
         if len(live) > 1:
@@ -261,16 +311,33 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
                 f"{len(live)} groups named {inputs.label()} already exist ({', '.join(m['id'] for m in live)}); "
                 "names are not unique here, so none is taken over: rename the group or remove the duplicates")
         if live:
-            if not inputs.adopt:
-                raise ProviderError(
-                    f"a group named {inputs.label()} already exists ({live[0]['id']}); set adopt=True "
-                    f"(adopt: true in stack config) to manage it with Pulumi, or choose another {self.natural_key_hint}")
-            return live[0]
+            if inputs.adopt:
+                return live[0]
+            attempt = pending.attempted(scope, getattr(inputs, "name", ""))
+            if attempt is not None and pending.created_after(service.created_at(live[0]), attempt) \
+                    and not self._differs(live[0], inputs):
+                _warn(f"{self.kind} {inputs.label()}: taking over {live[0]['id']}, which the unanswered create of "
+                      f"{_when(attempt)} made (created after it, every declared field matches)")
+                return live[0]
+            earlier = (f"; an earlier create of this name at {_when(attempt)} had no answer, but this group was "
+                       "created before it or differs from the declaration") if attempt is not None else ""
+            raise ProviderError(
+                f"a group named {inputs.label()} already exists ({live[0]['id']}){earlier}; set adopt=True "
+                f"(adopt: true in stack config) to manage it with Pulumi, or choose another {self.natural_key_hint}")
         if dormant:  # an inactive twin (Symphony has no delete): bring it back instead of piling up copies
             return max(dormant, key=lambda m: m.get("modified_date") or 0)
         return None
 
-    def _post(self, service: GroupService[I], inputs: I, before: set[str]) -> dict[str, Any]:
+    def _post(self, service: GroupService[I], inputs: I, before: set[str], scope: tuple[str, ...]) -> dict[str, Any]:
+        name = getattr(inputs, "name", "")
+        earlier = pending.attempted(scope, name)
+        window = Settings(inputs.connection, self._config).number("pendingWindow", pending.DEFAULT_WINDOW)
+        if earlier is not None and time.time() - earlier < window:
+            raise ProviderError(
+                f"an earlier create of this group at {_when(earlier)} had no answer and may still be committed by "
+                f"the server; no new create is sent before {_when(earlier + window)} "
+                f"({inputs.connection}:pendingWindow, {window:g}s): run `pulumi up` again then")
+        attempted_at = time.time()
         try:
             return service.create(inputs)
         except (TransportError, ApiError) as exc:
@@ -288,12 +355,13 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
                 raise ProviderError(
                     f"{first_error}; afterwards {len(new)} new groups named {inputs.label()} were found "
                     f"({', '.join(g['id'] for g in new)}): keep one (adopt it) and remove the others")
-        # Nothing was created, so one more POST cannot make a twin.
-        try:
-            return service.create(inputs)
-        except (TransportError, ApiError) as exc:
-            raise ProviderError(f"{exc} (after an earlier failure: {first_error}); no group was created, "
-                                "it is safe to run `pulumi up` again") from None
+        # Not found is no proof that nothing was created: a slow server may still commit the
+        # first POST, and a second one would make a twin. Remember the attempt and stop.
+        pending.record(scope, name, attempted_at)
+        raise ProviderError(
+            f"{first_error}; the group did not appear within {sum(waits):g}s, but the server may still create it, "
+            "so no second create was sent. Run `pulumi up` again: a group that appears with exactly the declared "
+            "fields after this attempt is taken over, anything else is reported")
 
     def _differs(self, group: dict[str, Any], inputs: I) -> bool:
         declared = inputs.model_dump()
@@ -332,7 +400,13 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
 def _ambiguous(exc: Exception) -> bool:
     if isinstance(exc, TransportError):
         return exc.sent
-    return isinstance(exc, ApiError) and exc.status >= 500
+    # 503 says the server could not handle the request (the HTTP layer retries it); other
+    # 5xx answers may come after the work was done.
+    return isinstance(exc, ApiError) and exc.status >= 500 and exc.status != 503
+
+
+def _when(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
 
 
 def _has_unknown(value: Any) -> bool:

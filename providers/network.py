@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from .config import Settings
 from .errors import ConfigError
 
+KEYS = ("proxyUrl", "noProxy", "caBundlePath")
 PROXY_ENV = ("HTTPS_PROXY", "https_proxy")
 NO_PROXY_ENV = ("NO_PROXY", "no_proxy")
 CA_ENV = ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")

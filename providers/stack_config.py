@@ -2,23 +2,36 @@
 
 Every entry is checked before any resource is registered; an error names the
 stack file, the list, the entry and the field. The same input models as the
-providers' ``check`` are used, so both catch the same mistakes.
+providers' ``check`` are used, so both catch the same mistakes. Beyond each entry:
+
+- every key of the ``usergroups`` namespace and of each connection namespace in use
+  must be known (a typo such as ``usergroups:swoGroup`` would otherwise declare no
+  groups at all and plan to delete them), with the nearest known key suggested;
+- every entry has an explicit ``key``: a default derived from the name would turn a
+  rename into a delete and a create; ``formerKeys`` lists keys it was known by before,
+  so changing a key moves the resource instead of replacing it;
+- no two entries may stand for the same group (same tenant, scope and name);
+- credentials kept in stack config must be secrets.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Optional
+from typing import Annotated, Any, Iterable, Mapping, Optional
 
 import pulumi
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from .network import redact_url
+from .swo import provider as swo_provider
 from .swo.models import AccountId, SwoUserGroupInputs
 from .swo.resource import SwoUserGroupArgs
+from .symphony import provider as symphony_provider
 from .symphony.models import SymphonyUserGroupInputs
 from .symphony.resource import SymphonyUserGroupArgs
 
@@ -26,30 +39,54 @@ PROJECT = "usergroups"
 SYMPHONY_LIST = f"{PROJECT}:symphonyGroups"
 SWO_LIST = f"{PROJECT}:swoGroups"
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,62}$"
+PROJECT_KEYS = ("symphonyGroups", "swoGroups")
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 
 
 class StackConfigError(pulumi.RunError):
     """A declared group list is invalid; the message names file, list, entry and field."""
 
 
-class SymphonyGroupEntry(SymphonyUserGroupInputs):
-    """One entry of ``usergroups:symphonyGroups``: the resource's inputs plus its ``key``."""
+ENTRY_ONLY = {"key", "former_keys"}
 
-    key: Optional[str] = Field(default=None, pattern=KEY_PATTERN)
+
+class SymphonyGroupEntry(SymphonyUserGroupInputs):
+    """One entry of ``usergroups:symphonyGroups``: the resource's inputs plus its ``key`` and ``formerKeys``."""
+
+    key: Key
+    former_keys: list[Key] = Field(default=[], alias="formerKeys")
 
     def args(self) -> SymphonyUserGroupArgs:
-        return SymphonyUserGroupArgs(**self.model_dump(exclude={"key"}))
+        return SymphonyUserGroupArgs(**self.model_dump(exclude=ENTRY_ONLY))
+
+    def natural_key(self, tenant: str) -> tuple[str, ...]:
+        return ("symphony", tenant, self.type, self.name)
+
+    def options(self) -> pulumi.ResourceOptions:
+        return _options(self.former_keys)
 
 
 class SwoGroupEntry(SwoUserGroupInputs):
-    """One entry of ``usergroups:swoGroups``: the resource's inputs (``accountId`` in YAML) plus its ``key``."""
+    """One entry of ``usergroups:swoGroups``: the resource's inputs (``accountId`` in YAML) plus ``key`` and ``formerKeys``."""
 
     model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False)
-    key: Optional[str] = Field(default=None, pattern=KEY_PATTERN)
+    key: Key
+    former_keys: list[Key] = Field(default=[], alias="formerKeys")
     account_id: AccountId = Field(alias="accountId")
 
     def args(self) -> SwoUserGroupArgs:
-        return SwoUserGroupArgs(**self.model_dump(exclude={"key"}))
+        return SwoUserGroupArgs(**self.model_dump(exclude=ENTRY_ONLY))
+
+    def natural_key(self, tenant: str) -> tuple[str, ...]:
+        return ("swo", tenant, self.account_id, self.name)
+
+    def options(self) -> pulumi.ResourceOptions:
+        return _options(self.former_keys)
+
+
+def _options(former_keys: list[str]) -> pulumi.ResourceOptions:
+    # An alias per former key: the engine moves the resource to its new name (no create, no delete).
+    return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=k) for k in former_keys])
 
 
 class GroupConfig(BaseModel):
@@ -77,36 +114,110 @@ def stack_file() -> str:
     return str(Path(config_dir) / f"Pulumi.{pulumi.get_stack()}.yaml")
 
 
-def load(config: pulumi.Config | None = None, where: str | None = None) -> GroupConfig:
-    """Reads and validates both lists; raises ``StackConfigError`` listing every problem."""
+def load(config: pulumi.Config | None = None, where: str | None = None,
+         all_config: Mapping[str, Any] | None = None, secret_keys: Iterable[str] | None = None) -> GroupConfig:
+    """Reads and validates both lists and the stack's connection settings.
+
+    Raises ``StackConfigError`` listing every problem. ``all_config`` (every key of the
+    stack) and ``secret_keys`` default to what the engine handed the program.
+    """
     config = config or pulumi.Config(PROJECT)
     where = where or stack_file()
+    if all_config is None:
+        from pulumi.runtime.config import CONFIG, get_config_secret_keys_env
+        all_config = dict(CONFIG.get())
+        secret_keys = set(get_config_secret_keys_env()) | {k for k in all_config if pulumi.runtime.is_config_secret(k)}
+    secrets = set(secret_keys or ())
     problems: list[str] = []
     result = GroupConfig()
     seen: dict[str, str] = {}
+    owners: dict[tuple[str, ...], str] = {}
     for list_name, entry_model, target in (
         (SYMPHONY_LIST, SymphonyGroupEntry, result.symphony),
         (SWO_LIST, SwoGroupEntry, result.swo),
     ):
-        raw = _read_list(config, list_name.split(":")[1], where, problems)
+        kind = list_name.split(":")[1]
+        raw = _read_list(config, kind, where, problems)
         for index, item in enumerate(raw):
             label = f"{where}: {list_name}[{index}]"
             if isinstance(item, dict) and isinstance(item.get("key") or item.get("name"), str):
                 label += f" ({item.get('key') or item.get('name')!r})"
+            if isinstance(item, dict) and "key" not in item and isinstance(item.get("name"), str):
+                problems.append(
+                    f"{label}: key: is required; add `key: {slug(item['name'])}` (the resource name this entry has "
+                    "had so far), so that renaming the group later updates it instead of replacing it")
+                item = {**item, "key": slug(item["name"])}
             entry = _validate(entry_model, item, label, problems)
             if entry is None:
                 continue
-            key = entry.key or slug(entry.name)
-            kind = list_name.split(":")[1]
-            if f"{kind}/{key}" in seen:
-                problems.append(f"{label}: key {key!r} is used by {seen[f'{kind}/{key}']} too; "
-                                "give each entry a unique `key`")
-                continue
-            seen[f"{kind}/{key}"] = label.split(": ", 1)[1]
-            target.append((key, entry))
+            short = label.split(": ", 1)[1]
+            for key in (entry.key, *entry.former_keys):
+                if f"{kind}/{key}" in seen:
+                    problems.append(f"{label}: key {key!r} is used by {seen[f'{kind}/{key}']} too; "
+                                    "give each entry a unique `key` (and `formerKeys`)")
+                seen.setdefault(f"{kind}/{key}", short)
+            natural = entry.natural_key(_tenant(entry.connection, kind, all_config))
+            if natural in owners:
+                problems.append(f"{label}: stands for the same group as {owners[natural]} (same tenant, "
+                                f"{'account' if kind == 'swoGroups' else 'type'} and name); one group can have "
+                                "one owner: remove one entry, or merge them")
+            owners.setdefault(natural, short)
+            target.append((entry.key, entry))
+    namespaces = {"symphony": {"symphony"} | {e.connection for _, e in result.symphony},
+                  "swo": {"swo"} | {e.connection for _, e in result.swo}}
+    problems += _unknown_keys(all_config, namespaces, where)
+    problems += _plain_credentials(all_config, secrets, namespaces, where)
     if problems:
         raise StackConfigError("invalid group configuration:\n  " + "\n  ".join(problems))
     return result
+
+
+def _tenant(namespace: str, kind: str, all_config: Mapping[str, Any]) -> str:
+    """Where a connection points: two namespaces with one URL are one tenant."""
+    if kind == "swoGroups":
+        url = all_config.get(f"{namespace}:apiUrl") or swo_provider.DEFAULT_API_URL
+    else:
+        url = all_config.get(f"{namespace}:podUrl") or namespace
+    return str(url).rstrip("/").lower()
+
+
+def _unknown_keys(all_config: Mapping[str, Any], namespaces: dict[str, set[str]], where: str) -> list[str]:
+    known: dict[str, set[str]] = {PROJECT: set(PROJECT_KEYS)}
+    for kind, settings in (("symphony", symphony_provider.SETTINGS), ("swo", swo_provider.SETTINGS)):
+        for ns in namespaces[kind]:
+            known.setdefault(ns, set()).update(settings)
+    problems = []
+    for full_key in sorted(all_config):
+        ns, _, name = full_key.partition(":")
+        if ns not in known or name in known[ns]:
+            continue
+        match = difflib.get_close_matches(name, sorted(known[ns]), n=1, cutoff=0.6)
+        hint = f"; did you mean {ns}:{match[0]}?" if match else f"; known keys: {', '.join(sorted(known[ns]))}"
+        problems.append(f"{where}: {full_key}: is not a known key{hint}")
+    return problems
+
+
+def _plain_credentials(all_config: Mapping[str, Any], secrets: set[str], namespaces: dict[str, set[str]],
+                       where: str) -> list[str]:
+    problems = []
+    for kind, credentials in (("symphony", symphony_provider.CREDENTIALS), ("swo", swo_provider.CREDENTIALS)):
+        for ns in sorted(namespaces[kind]):
+            for name in (*credentials, "proxyUrl"):
+                key = f"{ns}:{name}"
+                value = all_config.get(key)
+                if value is None or key in secrets:
+                    continue
+                if name == "proxyUrl" and redact_url(str(value)) == str(value):
+                    continue  # a proxy URL without credentials is not a secret
+                problems.append(f"{where}: {key}: is stored in plain text; set it with "
+                                f"`pulumi config set --secret {key} ...` (or the environment variable "
+                                f"{_env(ns, name)})")
+    return problems
+
+
+def _env(namespace: str, key: str) -> str:
+    from .config import env_name
+    return env_name(namespace, key)
 
 
 def _read_list(config: pulumi.Config, name: str, where: str, problems: list[str]) -> list[Any]:

@@ -285,17 +285,17 @@ class PulumiProject:
             config["config"]["usergroups:swoGroups"] = swo
         self.stack_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
 
-    def up(self, *extra: str) -> Result:
-        return self.run("up", "--yes", *extra)
+    def up(self, *extra: str, env: dict[str, str] | None = None) -> Result:
+        return self.run("up", "--yes", *extra, env=env)
 
-    def preview(self, *extra: str) -> Result:
-        return self.run("preview", *extra)
+    def preview(self, *extra: str, env: dict[str, str] | None = None) -> Result:
+        return self.run("preview", *extra, env=env)
 
-    def refresh(self, *extra: str) -> Result:
-        return self.run("refresh", "--yes", "--skip-preview", *extra)
+    def refresh(self, *extra: str, env: dict[str, str] | None = None) -> Result:
+        return self.run("refresh", "--yes", "--skip-preview", *extra, env=env)
 
-    def destroy(self, *extra: str) -> Result:
-        return self.run("destroy", "--yes", "--skip-preview", *extra)
+    def destroy(self, *extra: str, env: dict[str, str] | None = None) -> Result:
+        return self.run("destroy", "--yes", "--skip-preview", *extra, env=env)
 
     def outputs(self) -> dict[str, Any]:
         return json.loads(self.run("stack", "output", "--json", "--show-secrets").ok().stdout or "{}")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..cache import shared
-from ..config import ConfigSource, Settings, Timeouts, check_url
+from ..config import Checks, ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError, ProviderError
 from ..lifecycle import GroupProvider, GroupService, as_resource
+from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
 from .models import CreateUserGroupDto, SwoUserGroupInputs, UpdateUserGroupDto
 
@@ -15,6 +17,9 @@ if TYPE_CHECKING:
     from .client import SwoClient
 
 DEFAULT_API_URL = "https://api.platform.softwareone.com"
+# Every key a SoftwareOne connection namespace may hold; the credential ones must be secrets.
+CREDENTIALS = ("apiToken",)
+SETTINGS = ("apiUrl", *CREDENTIALS, *Timeouts.KEYS, "pendingWindow", *NETWORK_KEYS)
 
 
 class BearerAuth:
@@ -33,14 +38,24 @@ class BearerAuth:
         return [self._token]
 
 
-def connection_settings(namespace: str, config: ConfigSource) -> tuple[str, str, Timeouts, Network]:
-    """The API URL, token, timeouts and network of one namespace; raises ``ConfigError`` naming the key."""
-    s = Settings(namespace, config)
-    url = check_url(s, "apiUrl", s.get("apiUrl") or DEFAULT_API_URL)
-    token = s.require("apiToken", f"set it with `pulumi config set --secret {s.key('apiToken')} <token>`")
+def connection_settings(namespace: str, config: ConfigSource,
+                        checks: Checks | None = None) -> tuple[str, str, Timeouts, Network]:
+    """The API URL, token, timeouts and network of one namespace; raises ``ConfigError`` naming the key
+    (with ``checks`` gathering, every problem is recorded there instead)."""
+    s, c = Settings(namespace, config), checks or Checks()
+    url = c.run(lambda: check_url(s, "apiUrl", s.get("apiUrl") or DEFAULT_API_URL), "")
+    token = c.run(lambda: _token(s), "")
+    timeouts = c.run(lambda: Timeouts(s), None)
+    network = c.run(lambda: network_settings(s), Network())
+    return url, token, timeouts, network  # type: ignore[return-value]  # complete unless gathering
+
+
+def _token(s: Settings) -> str:
+    token = s.credential("apiToken") or s.require(
+        "apiToken", f"set it with `pulumi config set --secret {s.key('apiToken')} <token>`")
     if any(ch.isspace() for ch in token):
         raise ConfigError(s.key("apiToken"), "contains whitespace; paste the token exactly as issued")
-    return url, token, Timeouts(s), network_settings(s)
+    return token
 
 
 def connect(namespace: str, config: ConfigSource) -> "SwoClient":
@@ -80,6 +95,15 @@ class SwoGroupService(GroupService[SwoUserGroupInputs]):
 
     def update(self, group_id: str, inputs: SwoUserGroupInputs) -> dict[str, Any]:
         return as_resource(self.client.update(group_id, UpdateUserGroupDto.from_inputs(inputs)))
+
+    def created_at(self, group: dict[str, Any]) -> float | None:
+        stamp = group.get("created_at")
+        if not stamp:
+            return None
+        try:
+            return datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
 
     def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
         if outputs.get("is_default"):
@@ -124,8 +148,6 @@ class SwoUserGroupProvider(GroupProvider[SwoUserGroupInputs]):
         return SwoGroupService(connect(inputs.connection, self._config))
 
     def connection_problems(self, namespace: str) -> list[ConfigError]:
-        try:
-            connection_settings(namespace, self._config)
-        except ConfigError as exc:
-            return [exc]
-        return []
+        checks = Checks(gather=True)
+        connection_settings(namespace, self._config, checks)
+        return checks.errors

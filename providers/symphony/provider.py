@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cache import shared
-from ..config import ConfigSource, Settings, Timeouts, check_url
+from ..config import Checks, ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError
 from ..lifecycle import GroupProvider, GroupService, as_resource
+from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
 from .keys import load_private_key
 from .models import DOCUMENTED_TYPES, SymphonyUserGroupInputs, UserGroupCreate, UserGroupUpdate
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
     from .client import SymphonyClient
+
+
+# Every key a Symphony connection namespace may hold; the credential ones must be secrets.
+CREDENTIALS = ("botPrivateKey", "sessionToken")
+SETTINGS = ("podUrl", "sessionAuthUrl", "botUsername", "botPrivateKeyPath", *CREDENTIALS, *Timeouts.KEYS, "pendingWindow",
+            *NETWORK_KEYS)
 
 
 @dataclass(frozen=True)
@@ -33,14 +40,20 @@ class SymphonyConnection:
     session_token: str | None = None
 
 
-def connection_settings(namespace: str, config: ConfigSource) -> SymphonyConnection:
-    """Reads and checks a namespace's settings offline; raises ``ConfigError`` naming the key."""
-    s = Settings(namespace, config)
-    pod_url = check_url(s, "podUrl", s.require("podUrl", "for example https://acme.symphony.com"))
-    login_url = check_url(s, "sessionAuthUrl", s.get("sessionAuthUrl") or pod_url)
-    timeouts = Timeouts(s)
-    network = network_settings(s)
-    pem, key_name = s.get("botPrivateKey"), s.key("botPrivateKey")
+def connection_settings(namespace: str, config: ConfigSource, checks: Checks | None = None) -> SymphonyConnection:
+    """Reads and checks a namespace's settings offline; raises ``ConfigError`` naming the key
+    (with ``checks`` gathering, every problem is recorded there instead)."""
+    s, c = Settings(namespace, config), checks or Checks()
+    pod_url = c.run(lambda: check_url(s, "podUrl", s.require("podUrl", "for example https://acme.symphony.com")), "")
+    login_url = c.run(lambda: check_url(s, "sessionAuthUrl", s.get("sessionAuthUrl") or pod_url or "https://x"), "")
+    timeouts = c.run(lambda: Timeouts(s), None)
+    network = c.run(lambda: network_settings(s), Network())
+    return c.run(lambda: _credentials(s, pod_url, login_url, timeouts, network),  # type: ignore[arg-type]
+                 None)  # type: ignore[return-value]  # complete unless gathering
+
+
+def _credentials(s: Settings, pod_url: str, login_url: str, timeouts: Timeouts, network: Network) -> SymphonyConnection:
+    pem, key_name = s.credential("botPrivateKey"), s.key("botPrivateKey")
     if pem is None and s.get("botPrivateKeyPath"):
         path = Path(s.get("botPrivateKeyPath") or "").expanduser()
         key_name = s.key("botPrivateKeyPath")
@@ -51,7 +64,7 @@ def connection_settings(namespace: str, config: ConfigSource) -> SymphonyConnect
     if pem is not None:
         username = s.require("botUsername", "the service account's username, which signs the login JWT")
         return SymphonyConnection(pod_url, login_url, timeouts, network, username, load_private_key(pem, key_name))
-    token = s.get("sessionToken")
+    token = s.credential("sessionToken")
     if token is not None:
         return SymphonyConnection(pod_url, login_url, timeouts, network, session_token=token)
     raise ConfigError(
@@ -108,6 +121,10 @@ class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):
     def update(self, group_id: str, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
         return as_resource(self.client.update(group_id, UserGroupUpdate.from_inputs(inputs)))
 
+    def created_at(self, group: dict[str, Any]) -> float | None:
+        stamp = group.get("created_date")  # epoch milliseconds
+        return stamp / 1000.0 if isinstance(stamp, (int, float)) else None
+
     def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
         try:
             self.client.update(group_id, UserGroupUpdate(active=False))
@@ -134,11 +151,9 @@ class SymphonyUserGroupProvider(GroupProvider[SymphonyUserGroupInputs]):
         return SymphonyGroupService(connect(inputs.connection, self._config))
 
     def connection_problems(self, namespace: str) -> list[ConfigError]:
-        try:
-            connection_settings(namespace, self._config)
-        except ConfigError as exc:
-            return [exc]
-        return []
+        checks = Checks(gather=True)
+        connection_settings(namespace, self._config, checks)
+        return checks.errors
 
     def is_live(self, outputs: dict[str, Any]) -> bool:
         return bool(outputs.get("active", True))

@@ -4,6 +4,8 @@ valid but unusual input round-trips through `up` and `refresh` with no diff."""
 from __future__ import annotations
 
 import copy
+import tempfile
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -47,6 +49,8 @@ def setting(**change: Any) -> Callable[[Config], None]:
 
 
 BAD_PEM = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n"
+BAD_PEM_FILE = Path(tempfile.mkdtemp(prefix="bad-pem-")) / "not-a-key.pem"
+BAD_PEM_FILE.write_text(BAD_PEM)
 CASES: list[tuple[str, Callable[[Config], None], str]] = [
     ("swo account wrong prefix", swo_entry(accountId="BUY-1234-5678"), "accountId"),
     ("swo account malformed", swo_entry(accountId="ACC-123-5678"), "accountId"),
@@ -83,7 +87,17 @@ CASES: list[tuple[str, Callable[[Config], None], str]] = [
     ("list not a list", setting(usergroups__swoGroups={"name": "x"}),  # the CLI checks the declared type
      "configuration key 'usergroups:swoGroups' must be of type 'array<object>'"),
     ("missing SoftwareOne token", setting(swo__apiToken=...), "swo:apiToken: is not set"),
-    ("malformed PEM key", setting(symphony__botPrivateKey=BAD_PEM), "symphony:botPrivateKey: is not a valid"),
+    ("malformed PEM key file", setting(symphony__botPrivateKey=..., symphony__botPrivateKeyPath=str(BAD_PEM_FILE)),
+     "symphony:botPrivateKeyPath: is not a valid"),
+    ("credential in plain text", setting(symphony__botPrivateKey=BAD_PEM),
+     "symphony:botPrivateKey: is stored in plain text; set it with `pulumi config set --secret"),
+    ("typo in a list key", lambda c: c.__setitem__("usergroups:swoGroup", c.pop("usergroups:swoGroups")),
+     "usergroups:swoGroup: is not a known key; did you mean usergroups:swoGroups?"),
+    ("typo in a connection key", setting(swo__apiURL="https://api.s1.show"),
+     "swo:apiURL: is not a known key; did you mean swo:apiUrl?"),
+    ("missing key", swo_entry(key=...), "key: is required; add `key: valid-team`"),
+    ("two entries, one group", lambda c: c["usergroups:swoGroups"].append({**c["usergroups:swoGroups"][0], "key": "w2"}),
+     "stands for the same group as usergroups:swoGroups[0] ('w')"),
     ("private key file missing", setting(symphony__botPrivateKey=..., symphony__botPrivateKeyPath="/nope/key.pem"),
      "symphony:botPrivateKeyPath: cannot read"),
     ("no Symphony credentials", setting(symphony__botPrivateKey=...), "no credentials"),

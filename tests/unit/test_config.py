@@ -43,3 +43,16 @@ def test_timeouts_validate_numbers():
     t = Timeouts(Settings("swo", {"swo:maxRetries": "2"}))
     assert t.max_retries == 2 and t.read == 30.0
     assert Timeouts(Settings("swo", {})).max_retries == 10
+
+
+def test_a_url_with_a_password_is_refused_without_echoing_it():
+    from providers.config import Settings, check_url
+    from providers.errors import ConfigError
+
+    s = Settings("swo", None, environ={})
+    with pytest.raises(ConfigError) as err:
+        check_url(s, "apiUrl", "https://user:s3cret-pw@api.example.com")
+    assert "s3cret-pw" not in str(err.value) and "***@api.example.com" in str(err.value)
+    with pytest.raises(ConfigError) as err:
+        check_url(s, "apiUrl", "ftp://user:s3cret-pw@api.example.com")
+    assert "s3cret-pw" not in str(err.value)

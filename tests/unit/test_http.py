@@ -49,14 +49,20 @@ def test_get_retries_5xx_until_success(rsps):
 
 
 def test_post_is_not_retried_on_5xx_or_after_sending(rsps):
-    rsps.post(f"{URL}/x", status=503, json={"title": "Service Unavailable"})
-    with pytest.raises(ApiError, match="503"):
+    rsps.post(f"{URL}/x", status=502, json={"title": "Bad Gateway"})
+    with pytest.raises(ApiError, match="502"):
         client().request("POST", "/x")
     assert len(rsps.calls) == 1
     rsps.replace(responses.POST, f"{URL}/x", body=requests.exceptions.ConnectionError("Connection reset by peer"))
     with pytest.raises(TransportError) as exc:
         client().request("POST", "/x")
     assert exc.value.sent is True and len(rsps.calls) == 2
+
+
+def test_post_is_retried_on_503_which_says_it_was_not_handled(rsps):
+    rsps.post(f"{URL}/x", status=503, json={"title": "Service Unavailable"})
+    rsps.post(f"{URL}/x", json={"id": 2}, status=201)
+    assert client().request("POST", "/x", ok=(201,)).json() == {"id": 2} and len(rsps.calls) == 2
 
 
 def test_post_is_retried_on_429_and_when_never_connected(rsps):

@@ -18,16 +18,90 @@ class FakeConfig:
         return self.values.get(key)
 
 
-def load(**values):
-    return stack_config.load(FakeConfig(**values), where="stacks/Pulumi.dev.yaml")
+def load(all_config=None, secret_keys=(), **values):
+    everything = {f"usergroups:{k}": v for k, v in values.items()}
+    everything.update(all_config or {})
+    return stack_config.load(FakeConfig(**values), where="stacks/Pulumi.dev.yaml", all_config=everything,
+                             secret_keys=secret_keys)
+
+
+def problems(**kwargs) -> str:
+    with pytest.raises(pulumi.RunError) as exc:
+        load(**kwargs)
+    return str(exc.value)
 
 
 def test_valid_lists_and_keys():
-    cfg = load(symphonyGroups=[{"name": "EMEA Compliance"}, {"key": "x", "name": "Y", "area": "A"}],
-               swoGroups=[{"accountId": "ACC-1234-5678", "name": "Ops", "modules": ["MOD-1756"]}])
-    assert [k for k, _ in cfg.symphony] == ["emea-compliance", "x"]
+    cfg = load(symphonyGroups=[{"key": "emea", "name": "EMEA Compliance"}, {"key": "x", "name": "Y", "area": "A"}],
+               swoGroups=[{"key": "ops", "accountId": "ACC-1234-5678", "name": "Ops", "modules": ["MOD-1756"]}])
+    assert [k for k, _ in cfg.symphony] == ["emea", "x"]
     assert [k for k, _ in cfg.swo] == ["ops"]
     assert cfg.swo[0][1].args().account_id == "ACC-1234-5678"
+
+
+def test_a_key_is_required_and_the_message_gives_the_one_that_keeps_the_resource():
+    text = problems(symphonyGroups=[{"name": "EMEA Compliance"}])
+    assert "symphonyGroups[0] ('EMEA Compliance'): key: is required; add `key: emea-compliance`" in text
+
+
+def test_former_keys_become_aliases_and_cannot_collide():
+    cfg = load(swoGroups=[{"key": "itops", "formerKeys": ["it-ops"], "accountId": "ACC-1234-5678", "name": "IT",
+                           "modules": ["MOD-1756"]}])
+    (alias,) = cfg.swo[0][1].options().aliases
+    assert alias.name == "it-ops" and "former_keys" not in vars(cfg.swo[0][1].args())
+    text = problems(swoGroups=[
+        {"key": "a", "formerKeys": ["b"], "accountId": "ACC-1234-5678", "name": "A", "modules": ["MOD-1756"]},
+        {"key": "b", "accountId": "ACC-1234-5678", "name": "B", "modules": ["MOD-1756"]}])
+    assert "key 'b' is used by" in text
+
+
+@pytest.mark.parametrize("values,expect", [
+    ({"symphonyGroups": [{"key": "a", "name": "Same"}, {"key": "b", "name": "Same"}]},
+     "symphonyGroups[1] ('b'): stands for the same group as usergroups:symphonyGroups[0] ('a')"),
+    ({"swoGroups": [{"key": "a", "accountId": "ACC-1234-5678", "name": "Ops", "modules": ["MOD-1756"]},
+                    {"key": "b", "accountId": "ACC-1234-5678", "name": "Ops", "modules": ["MOD-1001"]}]},
+     "swoGroups[1] ('b'): stands for the same group as usergroups:swoGroups[0] ('a')"),
+])
+def test_two_entries_cannot_own_one_group(values, expect):
+    assert expect in problems(**values)
+
+
+def test_two_namespaces_on_one_tenant_are_one_tenant():
+    entries = [{"key": "a", "name": "Same"}, {"key": "b", "name": "Same", "connection": "pod2"}]
+    same = {"symphony:podUrl": "https://acme.symphony.com", "pod2:podUrl": "https://ACME.symphony.com/"}
+    assert "stands for the same group" in problems(symphonyGroups=entries, all_config=same)
+    other = {"symphony:podUrl": "https://acme.symphony.com", "pod2:podUrl": "https://other.symphony.com"}
+    assert len(load(symphonyGroups=entries, all_config=other).symphony) == 2
+    # same type and name in different accounts, or of different types, are different groups
+    assert len(load(symphonyGroups=[{"key": "a", "name": "S"}, {"key": "b", "name": "S", "type": "CEP_VISIBILITY_GROUP"}]).symphony) == 2
+
+
+@pytest.mark.parametrize("key,expect", [
+    ("usergroups:swoGroup", "usergroups:swoGroup: is not a known key; did you mean usergroups:swoGroups?"),
+    ("swo:apiURL", "swo:apiURL: is not a known key; did you mean swo:apiUrl?"),
+    ("symphony:podURL", "did you mean symphony:podUrl?"),
+    ("symphony:readTimout", "did you mean symphony:readTimeout?"),
+    ("swo:caBundle", "did you mean swo:caBundlePath?"),
+])
+def test_unknown_keys_fail_with_the_nearest_known_one(key, expect):
+    assert expect in problems(all_config={key: "x"})
+
+
+def test_keys_of_other_namespaces_are_not_ours_to_judge():
+    assert load(all_config={"aws:region": "eu-west-1", "myapp:anything": "1"}).symphony == []
+    # a connection namespace an entry names is checked like the default ones
+    entries = [{"key": "a", "name": "A", "connection": "pod2"}]
+    assert "pod2:podUrll: is not a known key" in problems(symphonyGroups=entries, all_config={"pod2:podUrll": "x"})
+
+
+def test_plain_text_credentials_are_refused():
+    text = problems(all_config={"swo:apiToken": "idt:TKN-1:abc", "symphony:sessionToken": "s",
+                                "symphony:proxyUrl": "http://u:pw@proxy:3128"})
+    assert "swo:apiToken: is stored in plain text; set it with `pulumi config set --secret swo:apiToken" in text
+    assert "symphony:sessionToken: is stored in plain text" in text and "symphony:proxyUrl" in text
+    assert "abc" not in text and "pw@" not in text
+    ok = load(all_config={"swo:apiToken": "x", "symphony:proxyUrl": "http://proxy:3128"}, secret_keys={"swo:apiToken"})
+    assert ok.swo == []
 
 
 def test_absent_or_empty_lists():
@@ -35,12 +109,11 @@ def test_absent_or_empty_lists():
 
 
 @pytest.mark.parametrize("values,expect", [
-    ({"swoGroups": [{"accountId": "ACC-1", "name": "A", "modules": ["MOD-1756"]}]}, "swoGroups[0] ('A'): accountId"),
-    ({"swoGroups": [{"accountId": "ACC-1234-5678", "name": "A", "modules": ["MOD-1756"], "colour": 1}]}, "colour: is not a known field"),
-    ({"swoGroups": [{"accountId": "ACC-1234-5678", "name": "A", "modules": "MOD-1756"}]}, "modules: Input should be a valid list"),
-    ({"swoGroups": [{"accountId": "ACC-1234-5678", "name": "A"}]}, "modules: is required"),
-    ({"symphonyGroups": [{"name": 5}]}, "symphonyGroups[0]: name: Input should be a valid string"),
-    ({"symphonyGroups": [{"name": "A"}, {"name": "a"}]}, "key 'a' is used by"),
+    ({"swoGroups": [{"key": "a", "accountId": "ACC-1", "name": "A", "modules": ["MOD-1756"]}]}, "swoGroups[0] ('a'): accountId"),
+    ({"swoGroups": [{"key": "a", "accountId": "ACC-1234-5678", "name": "A", "modules": ["MOD-1756"], "colour": 1}]}, "colour: is not a known field"),
+    ({"swoGroups": [{"key": "a", "accountId": "ACC-1234-5678", "name": "A", "modules": "MOD-1756"}]}, "modules: Input should be a valid list"),
+    ({"swoGroups": [{"key": "a", "accountId": "ACC-1234-5678", "name": "A"}]}, "modules: is required"),
+    ({"symphonyGroups": [{"key": "k", "name": 5}]}, "symphonyGroups[0] ('k'): name: Input should be a valid string"),
     ({"symphonyGroups": [{"key": "k", "name": "A"}, {"key": "k", "name": "B"}]}, "key 'k' is used by"),
     ({"symphonyGroups": {"name": "A"}}, "must be a list"),
     ({"symphonyGroups": ["A"]}, "must be a mapping"),
@@ -55,7 +128,7 @@ def test_problems_name_file_list_entry(values, expect):
 
 def test_all_problems_are_reported_at_once():
     with pytest.raises(pulumi.RunError) as exc:
-        load(symphonyGroups=[{"name": ""}], swoGroups=[{"accountId": "x", "name": "n", "modules": []}])
+        load(symphonyGroups=[{"key": "a", "name": ""}], swoGroups=[{"key": "b", "accountId": "x", "name": "n", "modules": []}])
     assert str(exc.value).count("\n  ") >= 3
 
 

@@ -185,11 +185,11 @@ def test_create_refuses_when_names_are_ambiguous_even_with_adopt(provider, rsps)
         provider.create({**INPUTS, "adopt": True})
 
 
-@pytest.mark.parametrize("failure", ["503", "reset", "timeout"])
+@pytest.mark.parametrize("failure", ["502", "reset", "timeout"])
 def test_ambiguous_create_takes_the_one_group_it_finds(provider, rsps, failure):
     rsps.get(LIST, json=page())  # before the POST
-    if failure == "503":
-        rsps.post(GROUPS, status=503, json={"title": "Service Unavailable", "status": 503})
+    if failure == "502":
+        rsps.post(GROUPS, status=502, json={"title": "Bad Gateway", "status": 502})
     else:
         rsps.post(GROUPS, body=requests.exceptions.ReadTimeout() if failure == "timeout"
                   else requests.exceptions.ConnectionError("Connection reset by peer"))
@@ -201,12 +201,42 @@ def test_ambiguous_create_takes_the_one_group_it_finds(provider, rsps, failure):
     assert recovery.startswith('and(eq(account.id,"ACC-1234-5678"),eq(name,"Operations"))')  # asked live
 
 
-def test_ambiguous_create_with_nothing_found_retries_once(provider, rsps):
+def test_ambiguous_create_with_nothing_found_never_posts_twice(provider, rsps, pending_journal):
     rsps.get(LIST, json=page())
     rsps.post(GROUPS, status=502, json={"title": "Bad Gateway", "status": 502})
     rsps.post(GROUPS, json=group(), status=201)
-    assert provider.create(dict(INPUTS)).id == "UGR-1111-2222"
-    assert len(calls(rsps, "POST")) == 2
+    with pytest.raises(ProviderError, match="may still create it, so no second create was sent"):
+        provider.create(dict(INPUTS))
+    assert len(calls(rsps, "POST")) == 1
+    assert "Operations" in pending_journal.read_text()  # the attempt is remembered for the next run
+
+
+def slow_commit_next_run(provider, rsps, created_at: str, **declared):
+    """A first run whose POST had no answer, then a run that finds the group that appeared."""
+    rsps.get(LIST, json=page())
+    rsps.post(GROUPS, body=requests.exceptions.ReadTimeout())
+    with pytest.raises(ProviderError, match="no second create"):
+        provider.create(dict(INPUTS))
+    from providers import cache
+    cache.clear()  # the next run is a new provider process
+    rsps.replace(responses.GET, LIST, json=page(group("UGR-5555-5555", audit={"created": {"at": created_at}})))
+    return provider.create({**INPUTS, **declared})
+
+
+def test_next_run_takes_over_the_slow_commit_when_it_matches(provider, rsps, pending_journal, capsys):
+    result = slow_commit_next_run(provider, rsps, "2099-01-01T00:00:00Z")
+    assert result.id == "UGR-5555-5555" and len(calls(rsps, "POST")) == 1
+    assert "unanswered create" in capsys.readouterr().err and "Operations" not in pending_journal.read_text()
+
+
+def test_next_run_asks_for_adopt_when_the_group_is_older_than_the_attempt(provider, rsps):
+    with pytest.raises(ProviderError, match="created before it or differs.*set adopt=True"):
+        slow_commit_next_run(provider, rsps, "2001-01-01T00:00:00Z")
+
+
+def test_next_run_asks_for_adopt_when_a_field_differs(provider, rsps):
+    with pytest.raises(ProviderError, match="set adopt=True"):
+        slow_commit_next_run(provider, rsps, "2099-01-01T00:00:00Z", description="not what the server has")
 
 
 def test_ambiguous_create_with_two_new_groups_lists_them(provider, rsps):
@@ -337,3 +367,44 @@ def test_lookup_pages_with_null_total(provider, rsps):
     assert len(found) == 101
     offsets = [unquote(c.request.url).split("offset=")[1] for c in calls(rsps, "GET")]
     assert offsets == ["0", "100"]
+
+
+# -- one owner per group in a run ----------------------------------------------------------
+def test_a_group_taken_over_in_this_run_is_not_deleted_by_its_old_resource(provider, rsps, capsys):
+    rsps.get(LIST, json=page(group("UGR-1111-2222")))
+    assert provider.create({**INPUTS, "adopt": True}).id == "UGR-1111-2222"  # the renamed resource
+    provider.delete("UGR-1111-2222", {**INPUTS, "name": "Operations"})       # the old one leaves the stack
+    assert calls(rsps, "DELETE") == []
+    err = capsys.readouterr().err
+    assert "not deleting SoftwareOne user group UGR-1111-2222" in err and "took it over in this run" in err
+
+
+def test_a_second_resource_cannot_take_over_the_same_group(provider, rsps):
+    rsps.get(LIST, json=page(group("UGR-1111-2222")))
+    provider.create({**INPUTS, "adopt": True})
+    with pytest.raises(ProviderError, match="already managed by SoftwareOne user group 'Operations'"):
+        provider.create({**INPUTS, "adopt": True, "description": "another resource"})
+
+
+def test_check_names_every_missing_setting_at_once():
+    p = configured(SwoUserGroupProvider, {"swo:apiUrl": "http://user:pw-123456@api.example.com"})
+    reasons = " | ".join(f.reason for f in p.check({}, dict(INPUTS)).failures)
+    assert "swo:apiUrl: must not carry a user or password" in reasons and "swo:apiToken: is not set" in reasons
+    assert "pw-123456" not in reasons
+
+
+def test_no_new_create_within_the_pending_window(provider, rsps, pending_journal):
+    rsps.get(LIST, json=page())
+    rsps.post(GROUPS, body=requests.exceptions.ReadTimeout())
+    with pytest.raises(ProviderError, match="no second create"):
+        provider.create(dict(INPUTS))
+    from providers import cache
+    cache.clear()
+    rsps.replace(responses.POST, GROUPS, json=group(), status=201)
+    with pytest.raises(ProviderError, match="may still be committed.*swo:pendingWindow"):
+        provider.create(dict(INPUTS))  # nothing appeared yet: a POST now could make a twin
+    assert len(calls(rsps, "POST")) == 1
+    patient = configured(SwoUserGroupProvider, {"swo:apiUrl": SWO_URL, "swo:apiToken": SWO_TOKEN,
+                                                "swo:pendingWindow": "0", **{f"swo:{k}": v for k, v in FAST.items()}})
+    assert patient.create(dict(INPUTS)).id == "UGR-1111-2222"  # after the window, a create is sent
+    assert "Operations" not in pending_journal.read_text()

@@ -223,19 +223,18 @@ def test_lookup_follows_cursor_pages(token_provider, rsps):
     assert afters == [None, ["c1"], ["c2"]]
 
 
-@pytest.mark.parametrize("found,expect", [(0, "created"), (1, "found"), (2, "ambiguous")])
+@pytest.mark.parametrize("found,expect", [(0, "no second create"), (1, "found"), (2, "n0, n1")])
 def test_ambiguous_create(token_provider, rsps, found, expect):
     rsps.get(LIST, json=listing())
     rsps.post(GROUPS, status=500, json={"code": 500, "message": "Server error"})
     rsps.get(LIST, json=listing(*[grp(f"n{i}") for i in range(found)]))
     rsps.post(GROUPS, json=grp("fresh"), status=201)
-    if expect == "ambiguous":
-        with pytest.raises(ProviderError, match="n0, n1"):
+    if found != 1:
+        with pytest.raises(ProviderError, match=expect):
             token_provider.create(dict(INPUTS))
-        return
-    result = token_provider.create(dict(INPUTS))
-    assert result.id == ("fresh" if found == 0 else "n0")
-    assert len(calls(rsps, "POST")) == (2 if found == 0 else 1)
+    else:
+        assert token_provider.create(dict(INPUTS)).id == "n0"
+    assert len(calls(rsps, "POST")) == 1  # never a second create after an unanswered one
 
 
 def test_create_declared_inactive_is_deactivated(token_provider, rsps):
@@ -284,3 +283,12 @@ def test_login_is_retried_on_5xx(rsa_provider, rsps):
     rsps.get(f"{GROUPS}/g1", json=grp())
     assert rsa_provider.read("g1", dict(INPUTS)).id == "g1"
     assert len(calls(rsps, "POST", "/login/")) == 2
+
+
+def test_check_names_every_missing_setting_at_once():
+    from tests.unit.helpers import configured
+    p = configured(SymphonyUserGroupProvider, {"symphony:connectTimeout": "soon"})
+    failures = p.check({}, dict(INPUTS)).failures
+    reasons = " | ".join(f.reason for f in failures)
+    assert "symphony:podUrl: is not set" in reasons and "no credentials" in reasons
+    assert "symphony:connectTimeout: must be a number" in reasons and len(failures) == 3
