@@ -226,6 +226,8 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         if validated is not None and not failures:
             for warning in self.check_warnings(validated):  # type: ignore[arg-type]
                 _warn(warning)
+            if not _olds and validated.adopt and not unknown:
+                self._show_adoption(validated)  # type: ignore[arg-type]
         # Defaults are filled in; nothing the user wrote is changed.
         defaults = {name: f.default for name, f in self.inputs_model.model_fields.items()
                     if name not in props and f.default is not None and not callable(f.default)}
@@ -300,6 +302,24 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
             self.service(self._partial_inputs(props, connection)).remove(id_, props)
         except ProviderError as exc:
             raise ProviderError(f"deleting {self.kind} {id_} ({props.get('name', '?')!r}): {exc}") from None
+
+    def _show_adoption(self, inputs: I) -> None:
+        """Says, before anything is written, what taking the existing group over will change."""
+        name = getattr(inputs, "name", "")
+        try:
+            service = self.service(inputs)
+            index = shared(("index", type(self).__name__, inputs.connection, *service.scope(inputs)), ScopeIndex)
+            live = [g for g in index.named(name, lambda: service.scan(inputs)) if self.is_live(g)]
+        except ProviderError as exc:
+            _warn(f"{self.kind} {inputs.label()}: could not look up the group to adopt ({exc})")
+            return
+        if len(live) != 1:
+            return  # nothing to take over, or several: create says so
+        declared = inputs.model_dump()
+        changes = [f"{f}: {_shown(live[0].get(f))} -> {_shown(declared.get(f))}" for f in self.domain_fields
+                   if not self._same(f, live[0].get(f), declared.get(f))]
+        what = "; ".join(changes) if changes else "nothing (it matches the declaration)"
+        _warn(f"adopting {self.kind} {inputs.label()} ({live[0]['id']}) will change: {what}")
 
     # -- create helpers ---------------------------------------------------------------
     def _take_existing(self, matches: list[dict[str, Any]], inputs: I, service: GroupService[I],
@@ -403,6 +423,11 @@ def _ambiguous(exc: Exception) -> bool:
     # 503 says the server could not handle the request (the HTTP layer retries it); other
     # 5xx answers may come after the work was done.
     return isinstance(exc, ApiError) and exc.status >= 500 and exc.status != 503
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _when(epoch: float) -> str:

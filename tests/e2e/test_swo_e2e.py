@@ -95,6 +95,8 @@ def test_adopt_takes_over_existing_group(project: PulumiProject, emu: Emulators)
     assert len(managed(emu)) == 1
 
     project.set_groups(swo=[swo_group("legacy", "Legacy", modules=["MOD-1756"], adopt=True)])
+    preview = project.preview().ok()  # says what the takeover will change, before anything is written
+    assert f"({seeded['id']}) will change: modules: ['MOD-1001'] -> ['MOD-1756']" in preview.output, preview.output
     project.up().ok()
     (g,) = managed(emu)
     assert g["id"] == seeded["id"] and [m["id"] for m in g["modules"]] == ["MOD-1756"]

@@ -408,3 +408,12 @@ def test_no_new_create_within_the_pending_window(provider, rsps, pending_journal
                                                 "swo:pendingWindow": "0", **{f"swo:{k}": v for k, v in FAST.items()}})
     assert patient.create(dict(INPUTS)).id == "UGR-1111-2222"  # after the window, a create is sent
     assert "Operations" not in pending_journal.read_text()
+
+
+def test_check_of_an_adoption_shows_what_will_change(provider, rsps, capsys):
+    rsps.get(LIST, json=page(group("UGR-1111-2222", description="from the portal")))
+    assert provider.check({}, {**INPUTS, "adopt": True, "description": "declared"}).failures == []
+    err = capsys.readouterr().err
+    assert "adopting SoftwareOne user group 'Operations' in ACC-1234-5678 (UGR-1111-2222) will change" in err
+    assert "description: 'from the portal' -> 'declared'" in err
+    assert calls(rsps, "PUT") == [] and calls(rsps, "POST") == []  # check only looks
