@@ -17,5 +17,6 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # The local stack's secrets are encrypted with this passphrase; real stacks should set their own.
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-local}
-mkdir -p "${PULUMI_BACKEND_URL#file://}" "$PULUMI_HOME"
+mkdir -p "$PULUMI_HOME"
+case "$PULUMI_BACKEND_URL" in file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;; esac
 unset _ug_root _ug_pv _ug_cache

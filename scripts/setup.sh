@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, and nothing twice: the project virtualenv with
 # requirements.txt, the official clients' virtualenv (scripts/setup-conformance.sh),
-# Debian's tinyproxy for the proxy tests (scripts/setup-proxy.sh),
+# Debian's tinyproxy and PostgreSQL for the proxy and team-backend tests,
 # and the Pulumi CLI at the pinned version.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,4 +20,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 bash scripts/setup-conformance.sh
 bash scripts/setup-proxy.sh
+bash scripts/setup-postgres.sh
 bash scripts/install-pulumi.sh >/dev/null
