@@ -15,7 +15,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 action=${1:?usage: ci-deploy.sh preview|up|refresh|destroy STACK}
 stack=${2:?usage: ci-deploy.sh preview|up|refresh|destroy STACK}
-: "${PULUMI_BACKEND_URL:?set PULUMI_BACKEND_URL to the team's backend (state must be shared, not local)}"
+: "${PULUMI_BACKEND_URL:?set PULUMI_BACKEND_URL to the shared backend of the team (state must be shared, not local)}"
 case "$PULUMI_BACKEND_URL" in file://*) echo "ci-deploy: PULUMI_BACKEND_URL is a local folder; use the team's backend" >&2; exit 2 ;; esac
 [ "${USERGROUPS_SKIP_SETUP:-0}" = 1 ] || bash scripts/setup.sh
 source scripts/env.sh

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -36,12 +37,16 @@ def backend_url(tmp_path_factory) -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not installed (scripts/setup-postgres.sh installs it)")
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    env = {**os.environ, "TEAM_PG_DIR": str(tmp_path_factory.mktemp("pg")), "TEAM_PG_PORT": str(free_port())}
+    # Directly under the system temp folder: as root the server runs as 'postgres', which must
+    # reach its data folder (pytest's own temp folders are private to root).
+    data = Path(tempfile.mkdtemp(prefix="usergroups-pg-"))
+    env = {**os.environ, "TEAM_PG_DIR": str(data), "TEAM_PG_PORT": str(free_port())}
     script = [str(ROOT / "scripts" / "team-backend.sh")]
     start = subprocess.run(["bash", *script, "start"], env=env, capture_output=True, text=True, timeout=120)
     assert start.returncode == 0, start.stderr
     yield start.stdout.strip().split("=", 1)[1]
     subprocess.run(["bash", *script, "stop"], env=env, capture_output=True, timeout=60)
+    shutil.rmtree(data, ignore_errors=True)
 
 
 class Checkout:
