@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -146,6 +147,7 @@ def test_two_checkouts_share_one_stack(tmp_path: Path, emu: Emulators, backend_u
     assert codes.count(0) == 1, outs
     loser = outs[codes.index(1)] if 1 in codes else ""
     assert locked[codes.index(1)], loser[-3000:]
+    print("refused by the lock:", next(l for l in loser.splitlines() if "locked" in l).strip(), file=sys.stderr)
     finance = [g for g in emu.swo.groups() if g["name"] == "Finance"]
     assert len(finance) == 1  # one run created it; the refused one wrote nothing
 
