@@ -2,8 +2,8 @@
 
 import pulumi
 
+from program import stack_config
 from providers import SwoUserGroup, SymphonyUserGroup
-from providers import stack_config
 
 groups = stack_config.load()  # stops here, naming file, list and entry, if anything is wrong
 

@@ -22,7 +22,7 @@ from emulators.control import EmulatorControl
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-PROJECT_FILES = ("Pulumi.yaml", "__main__.py", "providers", "requirements.txt", ".venv")
+PROJECT_FILES = ("Pulumi.yaml", "__main__.py", "program", "providers", "requirements.txt", ".venv")
 PULUMI_TIMEOUT = 600
 
 
@@ -208,7 +208,7 @@ class PulumiProject:
             sources = {**linked, **{p.name: p for p in program.iterdir() if p.name != "__pycache__"}}
         for name, target in sources.items():
             link = self.dir / name
-            if not link.exists():
+            if not link.exists() and (target.exists() or name == ".venv"):  # an older release may lack a folder
                 link.symlink_to(target)
         (self.dir / "stacks").mkdir(exist_ok=True)
         self.stack = stack

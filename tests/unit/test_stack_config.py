@@ -7,7 +7,7 @@ import json
 import pulumi
 import pytest
 
-from providers import stack_config
+from program import stack_config
 
 
 class FakeConfig:

@@ -27,13 +27,13 @@ import pulumi
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from .network import redact_url
-from .swo import provider as swo_provider
-from .swo.models import AccountId, SwoUserGroupInputs
-from .swo.resource import SwoUserGroupArgs
-from .symphony import provider as symphony_provider
-from .symphony.models import SymphonyUserGroupInputs
-from .symphony.resource import SymphonyUserGroupArgs
+from providers.network import redact_url
+from providers.swo import provider as swo_provider
+from providers.swo.models import AccountId, SwoUserGroupInputs
+from providers.swo.resource import SwoUserGroupArgs
+from providers.symphony import provider as symphony_provider
+from providers.symphony.models import SymphonyUserGroupInputs
+from providers.symphony.resource import SymphonyUserGroupArgs
 
 PROJECT = "usergroups"
 SYMPHONY_LIST = f"{PROJECT}:symphonyGroups"
@@ -216,7 +216,7 @@ def _plain_credentials(all_config: Mapping[str, Any], secrets: set[str], namespa
 
 
 def _env(namespace: str, key: str) -> str:
-    from .config import env_name
+    from providers.config import env_name
     return env_name(namespace, key)
 
 

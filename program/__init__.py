@@ -1,0 +1,1 @@
+"""This project's program: reading the stack files that declare the groups. Not part of the library."""
