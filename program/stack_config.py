@@ -21,12 +21,13 @@ import hashlib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Mapping, Optional
+from typing import Annotated, Any, ClassVar, Iterable, Mapping, Optional
 
 import pulumi
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from providers import fields
 from providers.network import redact_url
 from providers.swo import provider as swo_provider
 from providers.swo.models import AccountId, SwoUserGroupInputs
@@ -48,45 +49,53 @@ class StackConfigError(pulumi.RunError):
 
 
 ENTRY_ONLY = {"key", "former_keys"}
+KEY_RULE = f"`{KEY_PATTERN}`, unique per list"
+FORMER_KEYS_RULE = "keys the entry had before (each a key as above)"
 
 
-class SymphonyGroupEntry(SymphonyUserGroupInputs):
-    """One entry of ``usergroups:symphonyGroups``: the resource's inputs plus its ``key`` and ``formerKeys``."""
+def _meta(model: type[BaseModel], name: str) -> dict[str, Any]:
+    keys = {"replace": "replace", "unordered": "unordered", "naturalKey": "natural_key", "configName": "config_name",
+            "lifecycle": "lifecycle"}
+    return {keys[k]: v for k, v in fields.field_meta(model, name).items() if k in keys}
 
-    key: Key
-    former_keys: list[Key] = Field(default=[], alias="formerKeys")
 
-    def args(self) -> SymphonyUserGroupArgs:
-        return SymphonyUserGroupArgs(**self.model_dump(exclude=ENTRY_ONLY))
+class Entry(BaseModel):
+    """What every stack-config entry adds to its resource's inputs: ``key`` and ``formerKeys``."""
 
-    def natural_key(self, tenant: str) -> tuple[str, ...]:
-        return ("symphony", tenant, self.type, self.name)
+    kind: ClassVar[str]
+    args_class: ClassVar[type]
+    key: Key = Field(description=KEY_RULE)
+    former_keys: list[Key] = Field(default=[], alias="formerKeys", description=FORMER_KEYS_RULE)
+
+    def args(self) -> Any:
+        return self.args_class(**self.model_dump(exclude=ENTRY_ONLY))
+
+    def natural_key(self, tenant: str) -> tuple[Any, ...]:
+        """What makes two entries the same group: the tenant and the fields the model marks as the key."""
+        own = [f for f in fields.fields_where(type(self), "naturalKey") if f != "connection"]
+        return (self.kind, tenant, *(getattr(self, f) for f in own))
 
     def options(self) -> pulumi.ResourceOptions:
-        return _options(self.former_keys)
+        # An alias per former key: the engine moves the resource to its new name (no create, no delete).
+        return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=k) for k in self.former_keys])
 
 
-class SwoGroupEntry(SwoUserGroupInputs):
-    """One entry of ``usergroups:swoGroups``: the resource's inputs (``accountId`` in YAML) plus ``key`` and ``formerKeys``."""
+class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
+    """One entry of ``usergroups:symphonyGroups``."""
+
+    kind = "symphonyGroups"
+    args_class = SymphonyUserGroupArgs
+
+
+class SwoGroupEntry(Entry, SwoUserGroupInputs):
+    """One entry of ``usergroups:swoGroups`` (``accountId`` in YAML, as the model's metadata says)."""
 
     model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False)
-    key: Key
-    former_keys: list[Key] = Field(default=[], alias="formerKeys")
-    account_id: AccountId = Field(alias="accountId")
-
-    def args(self) -> SwoUserGroupArgs:
-        return SwoUserGroupArgs(**self.model_dump(exclude=ENTRY_ONLY))
-
-    def natural_key(self, tenant: str) -> tuple[str, ...]:
-        return ("swo", tenant, self.account_id, self.name)
-
-    def options(self) -> pulumi.ResourceOptions:
-        return _options(self.former_keys)
-
-
-def _options(former_keys: list[str]) -> pulumi.ResourceOptions:
-    # An alias per former key: the engine moves the resource to its new name (no create, no delete).
-    return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=k) for k in former_keys])
+    kind = "swoGroups"
+    args_class = SwoUserGroupArgs
+    account_id: AccountId = Field(alias=fields.config_name(SwoUserGroupInputs, "account_id"),
+                                  **fields.spec(SwoUserGroupInputs.model_fields["account_id"].description or "",
+                                                **_meta(SwoUserGroupInputs, "account_id")))
 
 
 class GroupConfig(BaseModel):

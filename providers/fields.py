@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, BaseModel, StringConstraints
 
 NAME_MAX = 255
 DESCRIPTION_MAX = 4000
@@ -29,3 +29,38 @@ def unique(values: Optional[list[str]]) -> Optional[list[str]]:
 Name = Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(not_blank)]
 Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX)]
 Namespace = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+
+
+# -- per-field metadata: the input model is the one declaration of a field ----------------------
+def spec(description: str, *, replace: bool = False, unordered: bool = False, natural_key: bool = False,
+         config_name: str | None = None, lifecycle: bool = False) -> dict[str, Any]:
+    """``Field(**spec(...))``: what the lifecycle, the stack config and the docs need to know of a field.
+
+    - ``replace``: a change makes a new resource (the API cannot update it in place);
+    - ``unordered``: a list compared without order;
+    - ``natural_key``: part of what makes two groups the same group (with the connection);
+    - ``config_name``: the field's name in stack config, when it differs (``accountId``);
+    - ``lifecycle``: a setting of the resource itself, not a field of the group (``adopt``, ``connection``).
+    """
+    return {"description": description,
+            "json_schema_extra": {"replace": replace, "unordered": unordered, "naturalKey": natural_key,
+                                  "configName": config_name, "lifecycle": lifecycle}}
+
+
+def field_meta(model: type[BaseModel], name: str) -> dict[str, Any]:
+    extra = model.model_fields[name].json_schema_extra
+    return dict(extra) if isinstance(extra, dict) else {}
+
+
+def fields_where(model: type[BaseModel], flag: str, value: Any = True) -> tuple[str, ...]:
+    """The model's fields whose metadata has ``flag`` equal to ``value``, in declaration order."""
+    return tuple(n for n in model.model_fields if field_meta(model, n).get(flag, False) == value)
+
+
+def domain_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The group's own fields: what ``diff`` compares and the API stores."""
+    return fields_where(model, "lifecycle", False)
+
+
+def config_name(model: type[BaseModel], name: str) -> str:
+    return field_meta(model, name).get("configName") or name

@@ -39,7 +39,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pydantic import BaseModel, ValidationError
 
-from . import pending
+from . import fields, pending
 from .cache import shared
 from .config import ConfigSource, EmptyConfig, Settings
 from .errors import ApiError, ConfigError, ProviderError, TransportError
@@ -164,12 +164,21 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
 
     kind: ClassVar[str] = "user group"
     inputs_model: ClassVar[type[GroupInputs]]
-    domain_fields: ClassVar[tuple[str, ...]]  # compared by diff
+    # Derived from the input model's field metadata (``providers.fields.spec``), never written twice:
+    domain_fields: ClassVar[tuple[str, ...]] = ()  # the group's own fields, compared by diff
     list_fields: ClassVar[tuple[str, ...]] = ()  # compared without order
-    replace_fields: ClassVar[tuple[str, ...]] = ("connection",)
-    # What makes two groups "the same group" to the API's users (scope and name).
-    natural_key_fields: ClassVar[tuple[str, ...]] = ("connection", "name")
+    replace_fields: ClassVar[tuple[str, ...]] = ()  # a change makes a new group
+    natural_key_fields: ClassVar[tuple[str, ...]] = ()  # what makes two groups the same group
     natural_key_hint: ClassVar[str] = "name"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        model = cls.__dict__.get("inputs_model")
+        if model is not None:
+            cls.domain_fields = fields.domain_fields(model)
+            cls.list_fields = fields.fields_where(model, "unordered")
+            cls.replace_fields = fields.fields_where(model, "replace")
+            cls.natural_key_fields = fields.fields_where(model, "naturalKey")
 
     _config: ConfigSource = EmptyConfig()
 

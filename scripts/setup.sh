@@ -19,6 +19,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 bash scripts/setup-conformance.sh
-bash scripts/setup-proxy.sh
-bash scripts/setup-postgres.sh
+bash scripts/setup-packages.sh
 bash scripts/install-pulumi.sh >/dev/null

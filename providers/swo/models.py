@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import Description, Name, Namespace, unique
+from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, spec, unique
 from ..lifecycle import GroupInputs
 
 AccountId = Annotated[str, StringConstraints(pattern=r"^ACC-\d{4}-\d{4}$")]
@@ -22,18 +22,39 @@ class SwoUserGroupInputs(GroupInputs):
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    account_id: AccountId
-    name: Name
-    modules: Annotated[list[ModuleId], Field(min_length=1), AfterValidator(unique)]
-    description: Optional[Description] = None
-    logo: Optional[Annotated[str, StringConstraints(max_length=LOGO_MAX)]] = None
-    buyers: Optional[Annotated[list[BuyerId], AfterValidator(unique)]] = None
-    extensions: Optional[Annotated[list[ExtensionId], AfterValidator(unique)]] = None
-    adopt: bool = False
-    connection: Namespace = "swo"
+    account_id: AccountId = Field(**spec(r"`^ACC-\d{4}-\d{4}$`", replace=True, natural_key=True,
+                                         config_name="accountId"))
+    name: Name = Field(**spec("1–255 characters, not only whitespace; any unicode, quotes, commas, parentheses",
+                              natural_key=True))
+    modules: Annotated[list[ModuleId], Field(min_length=1), AfterValidator(unique)] = Field(
+        **spec(r"at least one, each `^MOD-\d{4}$`, no duplicates; order does not matter", unordered=True))
+    description: Optional[Description] = Field(None, **spec(f"up to {DESCRIPTION_MAX} characters"))
+    logo: Optional[Annotated[str, StringConstraints(max_length=LOGO_MAX)]] = Field(
+        None, **spec(f"up to {LOGO_MAX} characters"))
+    buyers: Optional[Annotated[list[BuyerId], AfterValidator(unique)]] = Field(
+        None, **spec(r"each `^BUY-\d{4}-\d{4}$`, no duplicates; order does not matter", unordered=True))
+    # The published update body has no extensions: a change of them makes a new group.
+    extensions: Optional[Annotated[list[ExtensionId], AfterValidator(unique)]] = Field(
+        None, **spec("extension ids, no duplicates; order does not matter", unordered=True, replace=True))
+    adopt: bool = Field(False, **spec("take over an existing group of the same account and name", lifecycle=True))
+    connection: Namespace = Field("swo", **spec("config namespace of the tenant's settings", replace=True,
+                                                natural_key=True, lifecycle=True))
 
     def label(self) -> str:
         return f"{self.name!r} in {self.account_id}"
+
+
+class SwoUserGroupAttributes(BaseModel):
+    """What ``SwoUserGroup`` outputs beyond its arguments (all read from the API)."""
+
+    account_name: Optional[str] = Field(None, description="the account's name")
+    revision: int = Field(0, description="1 after create, +1 per update (by anyone)")
+    is_default: bool = Field(False, description='whether this is the account\'s default group ("Administrators")')
+    user_ids: list[str] = Field([], description="the users in the group (read-only: membership is managed on "
+                                                "account users)")
+    created_at: Optional[str] = Field(None, description="ISO 8601 timestamp from the group's audit")
+    updated_at: Optional[str] = Field(None, description="ISO 8601 timestamp of the last update (the creation "
+                                                        "time until one)")
 
 
 # -- API bodies ----------------------------------------------------------------------------

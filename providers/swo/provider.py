@@ -138,11 +138,6 @@ class SwoUserGroupProvider(GroupProvider[SwoUserGroupInputs]):
 
     kind = "SoftwareOne user group"
     inputs_model = SwoUserGroupInputs
-    domain_fields = ("account_id", "name", "description", "logo", "modules", "buyers", "extensions")
-    list_fields = ("modules", "buyers", "extensions")
-    # The published update schema has no account and no extensions: changing either is a new group.
-    replace_fields = ("account_id", "connection", "extensions")
-    natural_key_fields = ("connection", "account_id", "name")
 
     def service(self, inputs: SwoUserGroupInputs) -> SwoGroupService:
         return SwoGroupService(connect(inputs.connection, self._config))

@@ -8,9 +8,10 @@ from typing import Optional, Sequence
 import pulumi
 from pulumi.dynamic import Resource
 
+from .models import SwoUserGroupAttributes
 from .provider import SwoUserGroupProvider
 
-OUTPUTS = ("account_name", "revision", "is_default", "user_ids", "created_at", "updated_at")
+OUTPUTS = tuple(SwoUserGroupAttributes.model_fields)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import Description, Name, Namespace
+from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, spec
 from ..lifecycle import GroupInputs
 
 DOCUMENTED_TYPES = ("ROLE_SCOPE", "CEP_VISIBILITY_GROUP")  # the API's groupType enum
@@ -18,16 +18,32 @@ class SymphonyUserGroupInputs(GroupInputs):
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    name: Name
-    type: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)] = "ROLE_SCOPE"
-    area: Optional[Annotated[str, StringConstraints(max_length=AREA_MAX)]] = None
-    description: Optional[Description] = None
-    active: bool = True
-    adopt: bool = False
-    connection: Namespace = "symphony"
+    name: Name = Field(**spec("1–255 characters, not only whitespace; any unicode, quotes, commas, parentheses",
+                              natural_key=True))
+    type: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)] = Field(
+        "ROLE_SCOPE", **spec("upper-case identifier; the API's `groupType` enum is `ROLE_SCOPE` and "
+                             "`CEP_VISIBILITY_GROUP` (only `ROLE_SCOPE` is documented for creation); any other "
+                             "value is sent as given with a warning at `preview`", replace=True, natural_key=True))
+    area: Optional[Annotated[str, StringConstraints(max_length=AREA_MAX)]] = Field(
+        None, **spec(f"up to {AREA_MAX} characters"))
+    description: Optional[Description] = Field(None, **spec(f"up to {DESCRIPTION_MAX} characters"))
+    active: bool = Field(True, **spec("boolean; `false` deactivates the group"))
+    adopt: bool = Field(False, **spec("take over an existing active group of the same type and name",
+                                      lifecycle=True))
+    connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
+                                                     natural_key=True, lifecycle=True))
 
     def label(self) -> str:
         return f"{self.name!r} ({self.type})"
+
+
+class SymphonyUserGroupAttributes(BaseModel):
+    """What ``SymphonyUserGroup`` outputs beyond its arguments (all read from the API)."""
+
+    created_date: Optional[int] = Field(None, description="creation time, epoch milliseconds")
+    modified_date: Optional[int] = Field(None, description="last change, epoch milliseconds")
+    member_count: int = Field(0, description="members of the group")
+    assignee_count: int = Field(0, description="assignees (for example compliance officers) of the group")
 
 
 class UserGroupCreate(BaseModel):

@@ -142,9 +142,6 @@ class SymphonyUserGroupProvider(GroupProvider[SymphonyUserGroupInputs]):
 
     kind = "Symphony user group"
     inputs_model = SymphonyUserGroupInputs
-    domain_fields = ("name", "type", "area", "description", "active")
-    replace_fields = ("type", "connection")
-    natural_key_fields = ("connection", "type", "name")
     natural_key_hint = "name (or type)"
 
     def service(self, inputs: SymphonyUserGroupInputs) -> SymphonyGroupService:

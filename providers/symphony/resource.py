@@ -8,9 +8,10 @@ from typing import Optional
 import pulumi
 from pulumi.dynamic import Resource
 
+from .models import SymphonyUserGroupAttributes
 from .provider import SymphonyUserGroupProvider
 
-OUTPUTS = ("created_date", "modified_date", "member_count", "assignee_count")
+OUTPUTS = tuple(SymphonyUserGroupAttributes.model_fields)
 
 
 @dataclass

@@ -44,7 +44,7 @@ def temu(tls_emulators: Emulators) -> Emulators:
 def proxy(tmp_path: Path) -> Iterator[TinyProxy]:
     if not TinyProxy.available():
         if os.environ.get("CI"):
-            pytest.fail("tinyproxy is not installed (scripts/setup-proxy.sh installs it)")
+            pytest.fail("tinyproxy is not installed (scripts/setup-packages.sh installs it)")
         pytest.skip("tinyproxy is not installed (apt-get install tinyproxy)")
     p = TinyProxy(tmp_path / "proxy", PROXY_USER, PROXY_PASSWORD).start()
     yield p

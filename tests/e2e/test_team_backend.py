@@ -36,7 +36,7 @@ def postgres_available() -> bool:
 def backend_url(tmp_path_factory) -> Iterator[str]:
     if not postgres_available():
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed (scripts/setup-postgres.sh installs it)")
+            pytest.fail("PostgreSQL is not installed (scripts/setup-packages.sh installs it)")
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
     # Directly under the system temp folder: as root the server runs as 'postgres', which must
     # reach its data folder (pytest's own temp folders are private to root).
