@@ -28,6 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from providers import fields
+from providers.errors import field_message, field_path
 from providers.network import redact_url
 from providers.swo import provider as swo_provider
 from providers.swo.models import AccountId, SwoUserGroupInputs
@@ -250,21 +251,5 @@ def _validate(entry_model: type[BaseModel], item: Any, label: str, problems: lis
     try:
         return entry_model.model_validate(item)
     except ValidationError as exc:
-        problems.extend(f"{label}: {_field(e['loc'])}: {_msg(e)}" for e in exc.errors())
+        problems.extend(f"{label}: {field_path(e['loc'])}: {field_message(e)}" for e in exc.errors())
         return None
-
-
-def _field(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "entry"
-
-
-def _msg(err: dict[str, Any]) -> str:
-    if err["type"] == "missing":
-        return "is required"
-    if err["type"] == "extra_forbidden":
-        return "is not a known field"
-    msg = err["msg"]
-    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg

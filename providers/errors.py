@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 
 class ProviderError(Exception):
@@ -69,8 +69,30 @@ class TransportError(ProviderError):
         super().__init__(f"{api}: {method} {path} failed: {reason}")
 
 
+def field_path(loc: Iterable[Any]) -> str:
+    """A pydantic error location as users write it: ``modules[0]``, ``account.id``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "inputs"
+
+
+def field_message(err: Mapping[str, Any], noun: str = "field") -> str:
+    """A pydantic error's message in one phrase (``is required``, ``is not a known field``, ...)."""
+    kind = err.get("type")
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return f"is not a known {noun}"
+    msg = str(err.get("msg", "is invalid"))
+    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret (and its longer fragments) replaced by ``***``."""
+    """``text`` with every occurrence of each secret of six characters or more replaced by ``***``.
+
+    Shorter values are left alone: replacing them would mangle ordinary words.
+    """
     for secret in secrets:
         if secret and len(secret) >= 6:
             text = text.replace(secret, "***")

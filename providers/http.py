@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import should_bypass_proxies
-from tenacity import RetryCallState, Retrying, retry_if_exception, retry_if_result, stop_after_attempt
-from tenacity.stop import stop_base
+from tenacity import (RetryCallState, Retrying, retry_if_exception, retry_if_result, stop_after_attempt,
+                      stop_before_delay)
 
 from .config import Timeouts, is_loopback
 from .errors import ApiError, TransportError, redact
@@ -53,6 +53,9 @@ class Auth(Protocol):
     def refresh(self, used: dict[str, str]) -> bool:
         """After a 401 for ``used`` headers: re-authenticate and return True to repeat the call once."""
 
+    def secrets(self) -> list[str]:
+        """The credentials in use, so that no message ever shows them."""
+
 
 @dataclass
 class ErrorBody:
@@ -68,15 +71,6 @@ ErrorParser = Callable[[requests.Response], ErrorBody]
 HintFor = Callable[[str, str, int], str]
 
 
-@dataclass
-class CallStats:
-    """Counters of one client, for diagnostics and tests."""
-
-    requests: int = 0
-    retries: int = 0
-    reauths: int = 0
-
-
 class RedirectRefused(requests.exceptions.RequestException):
     """A redirect this client will not follow (to plain http on a non-loopback host)."""
 
@@ -87,21 +81,24 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return (parts.scheme, (parts.hostname or "").lower(), port)
 
 
+# Every header either API authenticates with; none of them follows a redirect to another origin.
+CREDENTIAL_HEADERS = ("Authorization", "sessionToken", "keyManagerToken", "Proxy-Authorization")
+
+
 class _OriginSession(requests.Session):
     """A session whose credentials stay with one origin, whatever the redirects say."""
 
-    def __init__(self, base_url: str, auth_headers: Callable[[], Iterable[str]]) -> None:
+    def __init__(self, base_url: str) -> None:
         super().__init__()
         self._origin = _origin(base_url)
-        self._auth_headers = auth_headers
 
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
         target = urlsplit(prepared_request.url or "")
         if target.scheme != "https" and not is_loopback(target.hostname or ""):
             raise RedirectRefused(f"redirected to {target.scheme}://{target.hostname}, which is not https; not followed")
         if _origin(prepared_request.url or "") != self._origin:
-            for name in self._auth_headers():
-                prepared_request.headers.pop(name, None)
+            for name in CREDENTIAL_HEADERS:
+                prepared_request.headers.pop(name, None)  # the headers mapping ignores case
         super().rebuild_auth(prepared_request, response)
 
 
@@ -117,7 +114,6 @@ class HttpClient:
         parse_error: ErrorParser,
         secrets: Callable[[], Iterable[str]] = lambda: (),
         hint_for: HintFor = lambda method, path, status: "",
-        sleep: Callable[[float], None] | None = None,
         network: Network | None = None,
     ) -> None:
         self.api = api
@@ -128,10 +124,7 @@ class HttpClient:
         self.network = network or Network()
         self._secrets = lambda: [*secrets(), *self.network.secrets()]
         self._hint_for = hint_for
-        self._sleep = sleep or (lambda seconds: time.sleep(seconds))
-        self.stats = CallStats()
-        self._stats_lock = threading.Lock()
-        self._session = _OriginSession(self.base_url, lambda: self.auth.headers().keys())
+        self._session = _OriginSession(self.base_url)
         # The engine calls a provider from up to four threads; leave room for bursts.
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
         self._session.mount("https://", adapter)
@@ -169,9 +162,9 @@ class HttpClient:
             retry=retry_if_result(lambda r: self._should_retry_status(safe, r))
             | retry_if_exception(lambda e: self._should_retry_error(safe, e)),
             wait=self._wait,
-            stop=stop_after_attempt(self.timeouts.max_retries + 1) | _BudgetStop(self.timeouts.retry_budget),
-            sleep=self._sleep,
-            before_sleep=self._count_retry,
+            # A wait that would end past the budget (a long Retry-After) stops the call at once.
+            stop=stop_after_attempt(self.timeouts.max_retries + 1) | stop_before_delay(self.timeouts.retry_budget),
+            sleep=lambda seconds: time.sleep(seconds),  # looked up per call, so tests can stub it
             retry_error_callback=lambda state: state.outcome.result(),  # the last answer, or its exception
             reraise=True,
         )
@@ -204,14 +197,10 @@ class HttpClient:
         auth_headers = self.auth.headers()
         response = self._send(method, path, params, body, auth_headers)
         if response.status_code == 401 and self.auth.refresh(auth_headers):
-            with self._stats_lock:
-                self.stats.reauths += 1
             response = self._send(method, path, params, body, self.auth.headers())
         return response
 
     def _send(self, method: str, path: str, params: Any, body: Any, headers: dict[str, str]) -> requests.Response:
-        with self._stats_lock:
-            self.stats.requests += 1
         try:
             return self._session.request(
                 method,
@@ -280,21 +269,6 @@ class HttpClient:
             # At least what the server asked; a little more spreads out callers that were told the same.
             return retry_after + random.uniform(0, min(1.0, 0.25 * retry_after))
         return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (state.attempt_number - 1)))
-
-    def _count_retry(self, state: RetryCallState) -> None:
-        with self._stats_lock:
-            self.stats.retries += 1
-
-
-class _BudgetStop(stop_base):
-    """Stops when the next wait would end past the call's time budget."""
-
-    def __init__(self, budget: float) -> None:
-        self.budget = budget
-
-    def __call__(self, state: RetryCallState) -> bool:
-        spent = max(state.seconds_since_start or 0.0, state.idle_for)
-        return spent + (state.upcoming_sleep or 0.0) > self.budget
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -39,7 +39,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pydantic import BaseModel, ValidationError
 
-from . import fields, pending
+from . import errors, fields, pending
 from .cache import shared
 from .config import ConfigSource, EmptyConfig, Settings
 from .errors import ApiError, ConfigError, ProviderError, TransportError
@@ -101,6 +101,10 @@ class GroupService(ABC, Generic[I]):
     def created_at(self, group: dict[str, Any]) -> float | None:
         """When the API says the group was created (epoch seconds), if it says."""
         return None
+
+    def last_changed(self, group: dict[str, Any]) -> float:
+        """When the group last changed (epoch seconds; 0 when unknown): the newest inactive twin is reused."""
+        return 0.0
 
 
 class ScopeIndex:
@@ -224,10 +228,10 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         except ValidationError as exc:
             validated = None
             for err in exc.errors():
-                field = _loc(err["loc"])
+                field = errors.field_path(err["loc"])
                 if field.split("[")[0].split(".")[0] in unknown:
                     continue
-                failures.append(CheckFailure(field, f"{field}: {_message(err)}"))
+                failures.append(CheckFailure(field, f"{field}: {errors.field_message(err, 'property')}"))
         connection = known.get("connection", self.inputs_model.model_fields["connection"].default)
         if "connection" not in unknown and isinstance(connection, str) and not any(f.property == "connection" for f in failures):
             for problem in self.connection_problems(connection):
@@ -354,7 +358,7 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
                 f"a group named {inputs.label()} already exists ({live[0]['id']}){earlier}; set adopt=True "
                 f"(adopt: true in stack config) to manage it with Pulumi, or choose another {self.natural_key_hint}")
         if dormant:  # an inactive twin (Symphony has no delete): bring it back instead of piling up copies
-            return max(dormant, key=lambda m: m.get("modified_date") or 0)
+            return max(dormant, key=service.last_changed)
         return None
 
     def _post(self, service: GroupService[I], inputs: I, before: set[str], scope: tuple[str, ...]) -> dict[str, Any]:
@@ -451,23 +455,6 @@ def _has_unknown(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_has_unknown(v) for v in value.values())
     return False
-
-
-def _loc(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "inputs"
-
-
-def _message(err: dict[str, Any]) -> str:
-    kind = err.get("type")
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a known property"
-    msg = err.get("msg", "is invalid")
-    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
 
 
 def _warn(message: str) -> None:

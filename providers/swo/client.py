@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import requests
 
+from ..errors import ProviderError
 from ..http import ErrorBody, HttpClient
 from . import rql
 from .models import CreateUserGroupDto, ProblemDetails, UpdateUserGroupDto, UserGroup, UserGroupList
@@ -47,12 +48,20 @@ class SwoClient:
         ``total`` may be null: then paging stops at the first short page.
         """
         groups: list[UserGroup] = []
+        seen: set[str] = set()
         offset = 0
         while True:
             q = rql.query(filter_expr, select=SELECT, order=ORDER, limit=PAGE_LIMIT, offset=offset)
             r = self.http.request("GET", f"{GROUPS}?{q}")
             page = UserGroupList.model_validate(r.json())
-            groups.extend(page.data)
+            fresh = [g for g in page.data if g.id not in seen]
+            if page.data and not fresh:
+                # Full pages that only repeat what was read: the paging rules broke; stop instead of looping.
+                raise ProviderError(f"{API_NAME}: listing {filter_expr or 'groups'} returned page offset={offset} "
+                                    f"again with no new group ({len(groups)} read so far); the listing cannot be "
+                                    "trusted, try again later")
+            seen.update(g.id for g in fresh)
+            groups.extend(fresh)
             meta = page.meta.pagination if page.meta else None
             limit = (meta.limit if meta and meta.limit else PAGE_LIMIT)
             offset += len(page.data)

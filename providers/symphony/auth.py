@@ -46,7 +46,6 @@ class RsaSessionAuth:
         self._lock = threading.Lock()
         self._header = "sessionToken"
         self._token: str | None = None
-        self.logins = 0
 
     def headers(self) -> dict[str, str]:
         with self._lock:
@@ -72,7 +71,6 @@ class RsaSessionAuth:
                                 idempotent=True)
         token = Token.model_validate(r.json())
         self._header, self._token = token.name or "sessionToken", token.token
-        self.logins += 1
 
 
 class NoAuth:

@@ -125,6 +125,10 @@ class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):
         stamp = group.get("created_date")  # epoch milliseconds
         return stamp / 1000.0 if isinstance(stamp, (int, float)) else None
 
+    def last_changed(self, group: dict[str, Any]) -> float:
+        stamp = group.get("modified_date")
+        return stamp / 1000.0 if isinstance(stamp, (int, float)) else 0.0
+
     def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
         try:
             self.client.update(group_id, UserGroupUpdate(active=False))

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import types
+
 import pytest
+import tenacity
 
 
 @pytest.fixture(autouse=True)
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Retries and recovery polls do not really wait; the waits are recorded."""
+    """Retries and recovery polls do not really wait; the waits are recorded.
+
+    tenacity's clock moves by each recorded wait, so its time-based stop conditions see the
+    time a real run would have spent.
+    """
     waits: list[float] = []
-    monkeypatch.setattr("providers.http.time.sleep", waits.append)
-    monkeypatch.setattr("providers.lifecycle.time.sleep", waits.append)
-    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
+    clock = [1_000.0]
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock[0] += seconds
+
+    monkeypatch.setattr("providers.http.time.sleep", sleep)
+    monkeypatch.setattr("providers.lifecycle.time.sleep", sleep)
+    monkeypatch.setattr("tenacity.nap.time.sleep", sleep)
+    monkeypatch.setattr(tenacity, "time", types.SimpleNamespace(monotonic=lambda: clock[0], sleep=sleep))
     return waits
 
 

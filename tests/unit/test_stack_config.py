@@ -133,6 +133,13 @@ def test_all_problems_are_reported_at_once():
 
 
 @pytest.mark.parametrize("name", ["Ops \"quoted\"", "R&D (EMEA), 2026", "😀", "שלום", "運用"])
-def test_unusual_names_get_a_stable_key(name):
+def test_unusual_names_get_a_valid_suggested_key(name):
+    import re
     key = stack_config.slug(name)
-    assert key == stack_config.slug(name) and key and json.dumps(key).isascii()
+    assert re.fullmatch(stack_config.KEY_PATTERN, key) and json.dumps(key).isascii()
+
+
+@pytest.mark.parametrize("name,key", [("EMEA Compliance", "emea-compliance"), ("R&D (EMEA), 2026", "r-d-emea-2026"),
+                                      ("Ünïcödé", "unicode"), ("  Ops  ", "ops")])
+def test_suggested_keys_are_the_slugs_users_expect(name, key):
+    assert stack_config.slug(name) == key

@@ -417,3 +417,12 @@ def test_check_of_an_adoption_shows_what_will_change(provider, rsps, capsys):
     assert "adopting SoftwareOne user group 'Operations' in ACC-1234-5678 (UGR-1111-2222) will change" in err
     assert "description: 'from the portal' -> 'declared'" in err
     assert calls(rsps, "PUT") == [] and calls(rsps, "POST") == []  # check only looks
+
+
+def test_a_pager_that_never_ends_fails_instead_of_hanging(provider, rsps):
+    # total is null and every page is full and the same: without a guard this would loop forever.
+    rsps.get(LIST, json=page(*[group(f"UGR-0000-{i:04d}", name=f"G{i}") for i in range(100)], total=None) | {
+        "$meta": {"pagination": {"offset": 0, "limit": 100, "total": None}}})
+    with pytest.raises(ProviderError, match="again with no new group"):
+        provider.create(dict(INPUTS))
+    assert len(calls(rsps, "GET")) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import json
 import threading
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -292,3 +293,38 @@ def test_check_names_every_missing_setting_at_once():
     reasons = " | ".join(f.reason for f in failures)
     assert "symphony:podUrl: is not set" in reasons and "no credentials" in reasons
     assert "symphony:connectTimeout: must be a number" in reasons and len(failures) == 3
+
+
+def test_the_newest_inactive_twin_is_the_one_reactivated(token_provider, rsps):
+    older = grp("older", active=False, modifiedDate=1_600_000_000_000)
+    newer = grp("newer", active=False, modifiedDate=1_700_000_000_000)
+    rsps.get(LIST, json=listing(older, newer, grp("oldest", active=False, modifiedDate=1_500_000_000_000)))
+    rsps.put(f"{GROUPS}/newer", json=grp("newer"))
+    assert token_provider.create(dict(INPUTS)).id == "newer"
+    assert [c.request.url.rsplit("/", 1)[1] for c in calls(rsps, "PUT")] == ["newer"]
+
+
+def test_concurrent_401s_renew_the_session_once(rsa_provider, rsps):
+    tokens = iter(["sess-1", "sess-2", "sess-3"])
+    rsps.add_callback(responses.POST, LOGIN, callback=lambda _r: (
+        200, {}, json.dumps({"name": "sessionToken", "token": next(tokens)})))
+    barrier = threading.Barrier(6)
+
+    def group(request):
+        if request.headers["sessionToken"] == "sess-1":
+            return 401, {}, json.dumps({"code": 401, "message": "Invalid session"})
+        return 200, {}, json.dumps(grp())
+    rsps.add_callback(responses.GET, f"{GROUPS}/g1", callback=group)
+    errors: list[BaseException] = []
+
+    def reader():
+        try:
+            barrier.wait()
+            rsa_provider.read("g1", dict(INPUTS))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=reader) for _ in range(6)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert errors == []
+    assert len(calls(rsps, "POST", "/login/")) == 2  # the first login, and one renewal for all six 401s
