@@ -213,6 +213,11 @@ def test_emulator_stopped_during_run_then_started(project, emu):
     sym = [symphony_group(f"s{i}", f"Restart scope {i}") for i in range(6)]
     swo = [swo_group(f"w{i}", f"Restart team {i}") for i in range(6)]
     project.set_groups(symphony=sym, swo=swo)
+    # Creates cut off by the kill had no answer: no new create is sent for pendingWindow seconds.
+    import yaml
+    data = yaml.safe_load(project.stack_file.read_text())
+    data["config"].update({"symphony:pendingWindow": "3", "swo:pendingWindow": "3"})
+    project.stack_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     emu.symphony.settings(latency_ms=150)
     emu.swo.settings(latency_ms=150)
     emu.symphony.reset_counts()
@@ -229,6 +234,7 @@ def test_emulator_stopped_during_run_then_started(project, emu):
     emu.swo.settings(latency_ms=0)
     errors = error_lines(output)
     assert proc.returncode == 0 or errors, output[-3000:]
+    time.sleep(3.5)
     settle_and_record(project, emu, "emulators killed during `up`, restarted 2 s later", "both", proc.returncode,
                       errors, {"(counters restart with the process)": 0})
 
