@@ -9,7 +9,7 @@ a pydantic model of its inputs; this module turns them into a
   order is ignored, and the API's own fields that force a replace are declared;
 - ``create`` never makes a silent twin: it looks the group up by its natural key
   first, adopts only when asked, and after an ambiguous POST failure never posts again
-  without proof that nothing was created (see ``PendingCreates``);
+  without proof that nothing was created (see ``providers.pending``);
 - one group has one owner per run: a second resource taking over the same group fails,
   and the delete of a group another resource took over in the same run (a changed
   key) is skipped with a warning instead of deleting what the other now manages;
