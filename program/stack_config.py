@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from providers import fields
 from providers.errors import field_message, field_path
-from providers.network import redact_url
+from providers.config import redact_url
 from providers.swo import provider as swo_provider
 from providers.swo.models import AccountId, SwoUserGroupInputs
 from providers.swo.resource import SwoUserGroupArgs

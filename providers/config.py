@@ -113,7 +113,7 @@ class Checks:
 def check_url(settings: Settings, name: str, value: str) -> str:
     """The URL without a trailing slash; https is required except for loopback hosts."""
     parts = urlsplit(value)
-    shown = _without_userinfo(value)
+    shown = redact_url(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(settings.key(name), f"must be an absolute http(s) URL, got {shown!r}")
     if parts.username or parts.password:
@@ -126,7 +126,8 @@ def check_url(settings: Settings, name: str, value: str) -> str:
     return value.rstrip("/")
 
 
-def _without_userinfo(url: str) -> str:
+def redact_url(url: str) -> str:
+    """``http://user:secret@proxy:3128`` -> ``http://***@proxy:3128``; a URL without credentials is unchanged."""
     parts = urlsplit(url)
     if "@" not in parts.netloc:
         return url

@@ -217,8 +217,8 @@ class HttpClient:
         except requests.exceptions.ReadTimeout:
             raise TransportError(self.api, method, path, f"no answer within {self.timeouts.read:g}s (read timeout)", sent=True) from None
         except requests.exceptions.ProxyError as exc:
-            reason = self._proxy_failure(exc)
-            raise TransportError(self.api, method, path, reason, sent=False, retryable="407" not in reason) from None
+            reason, retryable = self._proxy_failure(exc)
+            raise TransportError(self.api, method, path, reason, sent=False, retryable=retryable) from None
         except requests.exceptions.SSLError as exc:
             reason, retryable = self._tls_failure(exc)
             raise TransportError(self.api, method, path, reason, sent=False, retryable=retryable) from None
@@ -241,13 +241,14 @@ class HttpClient:
                     "CA bundle (PEM), or set REQUESTS_CA_BUNDLE"), False
         return f"TLS error with {host}: {redact(_reason(exc), list(self._secrets()))}", True
 
-    def _proxy_failure(self, exc: Exception) -> str:
-        text = redact(str(exc), list(self._secrets()))
+    def _proxy_failure(self, exc: Exception) -> tuple[str, bool]:
+        """The message, and whether a retry can help (refused credentials stay refused)."""
         shown = self.network.shown_proxy()
         source = f" (from {self.network.proxy_setting})" if self.network.proxy_setting else ""
-        if "407" in text:
-            return f"the proxy {shown}{source} refused the credentials (407 Proxy Authentication Required); check the user and password in the proxy URL"
-        return f"could not use the proxy {shown}{source}: {redact(_reason(exc), list(self._secrets()))}"
+        if "407" in str(exc):
+            return (f"the proxy {shown}{source} refused the credentials (407 Proxy Authentication Required); check "
+                    "the user and password in the proxy URL"), False
+        return f"could not use the proxy {shown}{source}: {redact(_reason(exc), list(self._secrets()))}", True
 
     # -- policy -------------------------------------------------------------------------
     def _should_retry_status(self, safe: bool, response: requests.Response) -> bool:

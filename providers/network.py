@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
-from .config import Settings
+from .config import Settings, redact_url
 from .errors import ConfigError
 
 KEYS = ("proxyUrl", "noProxy", "caBundlePath")
@@ -92,15 +92,6 @@ def _first(settings: Settings, key: str, env_names: tuple[str, ...], env: Mappin
         if env.get(name):
             return env[name], f"${name}"
     return None, settings.key(key)
-
-
-def redact_url(url: str) -> str:
-    """``http://user:secret@proxy:3128`` -> ``http://***@proxy:3128``."""
-    parts = urlsplit(url)
-    if not (parts.username or parts.password):
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return parts._replace(netloc=f"***@{host}").geturl()
 
 
 def _check_proxy(value: str, setting: str) -> str:

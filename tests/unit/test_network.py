@@ -11,7 +11,8 @@ import responses
 from providers.config import Settings, Timeouts
 from providers.errors import ConfigError, TransportError
 from providers.http import HttpClient
-from providers.network import Network, combined_bundle, network_settings, redact_url
+from providers.config import redact_url
+from providers.network import Network, combined_bundle, network_settings
 from tests.harness import make_tls
 
 PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
