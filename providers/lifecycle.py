@@ -1,20 +1,22 @@
-"""The resource lifecycle both user-group providers share.
+"""The resource lifecycle every provider of this library shares.
 
-Each API contributes a ``GroupService`` (its client calls, in resource terms) and
-a pydantic model of its inputs; this module turns them into a
+Each resource kind (a group, a membership, an assignment) contributes a ``Service``
+(its client calls, in resource terms) and a pydantic model of its inputs whose field
+metadata names the natural key; this module turns them into a
 ``pulumi.dynamic.ResourceProvider`` with the behaviour users rely on:
 
 - ``check`` validates offline, names the property, passes preview unknowns through;
 - ``diff`` compares domain fields only: ``None``, absent and empty are equal, list
   order is ignored, and the API's own fields that force a replace are declared;
-- ``create`` never makes a silent twin: it looks the group up by its natural key
-  first, adopts only when asked, and after an ambiguous POST failure never posts again
-  without proof that nothing was created (see ``providers.pending``);
-- one group has one owner per run: a second resource taking over the same group fails,
-  and the delete of a group another resource took over in the same run (a changed
+- ``create`` never makes a silent twin: a kind whose API create is not idempotent is
+  looked up by its natural key first, adopted only when asked, and after an ambiguous
+  failure never created again without proof that nothing was (see ``providers.pending``);
+  a kind whose create is an idempotent upsert is simply repeated after one;
+- one object has one owner per run: a second resource taking over the same object fails,
+  and the delete of an object another resource took over in the same run (a changed
   key) is skipped with a warning instead of deleting what the other now manages;
-- ``read`` refreshes outputs and inputs, and drops a vanished group with a warning;
-- ``update`` sends the full declared state and returns every output;
+- ``read`` refreshes outputs and inputs, and drops a vanished object with a warning;
+- ``update`` sends the declared state and returns every output;
 - ``delete`` treats "already gone" as success.
 """
 
@@ -48,132 +50,155 @@ PROVIDER_KEY = "__provider"
 RECOVERY_DELAYS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-class GroupInputs(BaseModel):
-    """Base of the validated inputs of a user-group resource."""
+Key = tuple[Any, ...]
 
-    adopt: bool = False
+
+class ResourceInputs(BaseModel):
+    """Base of the validated inputs of a resource: every resource names its connection."""
+
     connection: str
 
+    def key_fields(self) -> tuple[str, ...]:
+        """The natural-key fields within one connection, from the field metadata."""
+        return tuple(f for f in fields.fields_where(type(self), "naturalKey") if f != "connection")
+
+    def natural_key(self) -> Key:
+        """What makes two objects the same object within one connection (e.g. a scope and a name)."""
+        return tuple(getattr(self, f) for f in self.key_fields())
+
+    def adopting(self) -> bool:
+        """Whether an existing object with this natural key may be taken over (the ``adopt`` input)."""
+        return bool(self.__dict__.get("adopt", False))
+
     def label(self) -> str:
-        """How messages name this group, e.g. ``'Operations' in ACC-1234-5678``."""
-        return repr(getattr(self, "name", "?"))
+        """How messages name this object, e.g. ``'Operations'``."""
+        return ", ".join(repr(v) for v in self.natural_key())
 
 
-I = TypeVar("I", bound=GroupInputs)
+I = TypeVar("I", bound=ResourceInputs)
 
 
-def as_resource(group: Any) -> dict[str, Any]:
-    """An API group model as the lifecycle handles groups: ``{"id": ..., **outputs}``."""
-    return {"id": group.id, **group.outputs()}
+def as_resource(model: Any) -> dict[str, Any]:
+    """An API model as the lifecycle handles objects: ``{"id": ..., **outputs}``."""
+    return {"id": model.id, **model.outputs()}
 
 
-class GroupService(ABC, Generic[I]):
-    """One API's user-group calls, in resource terms: every group is its outputs dict."""
-
-    @abstractmethod
-    def get(self, group_id: str) -> dict[str, Any] | None:
-        """The group's outputs, or ``None`` when the API says it does not exist."""
+class Service(ABC, Generic[I]):
+    """One resource kind's API calls, in resource terms: every object is its outputs dict."""
 
     @abstractmethod
-    def find(self, inputs: I) -> list[dict[str, Any]]:
-        """Every group whose natural key matches ``inputs`` exactly (all pages), asked live."""
+    def get(self, id_: str, inputs: I) -> dict[str, Any] | None:
+        """The object's outputs, or ``None`` when the API says it does not exist.
 
-    @abstractmethod
-    def scope(self, inputs: I) -> tuple[str, ...]:
-        """The set of groups a name is unique-checked in (one account, or one group type)."""
-
-    @abstractmethod
-    def scan(self, inputs: I) -> list[dict[str, Any]]:
-        """Every group in ``scope(inputs)`` (all pages)."""
+        ``inputs`` may be partial (built from stored state): only what identifies the object is sure.
+        """
 
     @abstractmethod
     def create(self, inputs: I) -> dict[str, Any]:
-        """One POST; returns the new group's outputs."""
+        """Creates the object; returns its outputs."""
 
     @abstractmethod
-    def update(self, group_id: str, inputs: I) -> dict[str, Any]:
-        """One PUT with the full declared state; returns the outputs."""
+    def update(self, id_: str, inputs: I, olds: dict[str, Any]) -> dict[str, Any]:
+        """Brings the object to the declared state (``olds``: the stored outputs); returns the outputs."""
 
     @abstractmethod
-    def remove(self, group_id: str, outputs: dict[str, Any]) -> None:
-        """Deletes (or deactivates) the group; a group that is already gone is success."""
+    def remove(self, id_: str, outputs: dict[str, Any]) -> None:
+        """Deletes (or deactivates) the object; one that is already gone is success."""
 
-    def created_at(self, group: dict[str, Any]) -> float | None:
-        """When the API says the group was created (epoch seconds), if it says."""
+    # -- for kinds whose create is not idempotent (``Provider.lookup``) ------------------
+    def find(self, inputs: I) -> list[dict[str, Any]]:
+        """Every object whose natural key matches ``inputs`` exactly (all pages), asked live."""
+        raise NotImplementedError
+
+    def scope(self, inputs: I) -> tuple[str, ...]:
+        """The set of objects a natural key is unique in (e.g. one tenant partition)."""
+        return ()
+
+    def scan(self, inputs: I) -> list[dict[str, Any]]:
+        """Every object in ``scope(inputs)`` (all pages)."""
+        raise NotImplementedError
+
+    def created_at(self, found: dict[str, Any]) -> float | None:
+        """When the API says the object was created (epoch seconds), if it says."""
         return None
 
-    def last_changed(self, group: dict[str, Any]) -> float:
-        """When the group last changed (epoch seconds; 0 when unknown): the newest inactive twin is reused."""
+    def last_changed(self, found: dict[str, Any]) -> float:
+        """When the object last changed (epoch seconds; 0 when unknown): the newest dormant twin is reused."""
         return 0.0
 
 
 class ScopeIndex:
-    """The groups of one scope by name: listed once per provider process, then kept current.
+    """The objects of one scope by natural key: listed once per provider process, then kept current.
 
-    Creating N groups would otherwise cost N name lookups; one listing serves them all.
-    Groups this process creates or takes over are added as it goes. The ambiguous-create
+    Creating N objects would otherwise cost N lookups; one listing serves them all.
+    Objects this process creates or takes over are added as it goes. The ambiguous-create
     recovery does not use it: that asks the API live.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, key_of: Callable[[dict[str, Any]], Key]) -> None:
         self._lock = threading.Lock()
-        self._by_name: dict[str, dict[str, dict[str, Any]]] | None = None
+        self._key_of = key_of
+        self._by_key: dict[Key, dict[str, dict[str, Any]]] | None = None
 
-    def named(self, name: str, load: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    def matching(self, key: Key, load: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
         with self._lock:
-            if self._by_name is None:
-                by_name: dict[str, dict[str, dict[str, Any]]] = {}
-                for group in load():
-                    by_name.setdefault(group["name"], {})[group["id"]] = group
-                self._by_name = by_name
-            return list(self._by_name.get(name, {}).values())
+            if self._by_key is None:
+                by_key: dict[Key, dict[str, dict[str, Any]]] = {}
+                for found in load():
+                    by_key.setdefault(self._key_of(found), {})[found["id"]] = found
+                self._by_key = by_key
+            return list(self._by_key.get(key, {}).values())
 
-    def remember(self, group: dict[str, Any]) -> None:
+    def remember(self, found: dict[str, Any]) -> None:
         with self._lock:
-            if self._by_name is not None:
-                for groups in self._by_name.values():
-                    groups.pop(group["id"], None)
-                self._by_name.setdefault(group["name"], {})[group["id"]] = group
+            if self._by_key is not None:
+                for same in self._by_key.values():
+                    same.pop(found["id"], None)
+                self._by_key.setdefault(self._key_of(found), {})[found["id"]] = found
 
 
 class Owners:
-    """Which resource took over which group in this provider process (one engine run).
+    """Which resource took over which object in this provider process (one engine run).
 
     A changed resource key makes the engine create the new resource (which, with
-    ``adopt``, takes the existing group) and then delete the old one: that delete
-    would remove the group the new resource now holds.
+    ``adopt``, takes the existing object) and then delete the old one: that delete
+    would remove the object the new resource now holds.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._owners: dict[str, tuple[object, str]] = {}
 
-    def claim(self, group_id: str, owner: str) -> None:
-        """Records that one create (``owner`` names it) holds ``group_id``; a second create may not."""
+    def claim(self, id_: str, owner: str) -> None:
+        """Records that one create (``owner`` names it) holds ``id_``; a second create may not."""
         token = object()
         with self._lock:
-            first = self._owners.setdefault(group_id, (token, owner))
+            first = self._owners.setdefault(id_, (token, owner))
         if first[0] is not token:
-            raise ProviderError(f"{group_id} is already managed by {first[1]} (another resource) in this run; one "
-                                "group can have one owner: remove one of the two resources")
+            raise ProviderError(f"{id_} is already managed by {first[1]} (another resource) in this run; one "
+                                "object can have one owner: remove one of the two resources")
 
-    def owner(self, group_id: str) -> str | None:
+    def owner(self, id_: str) -> str | None:
         with self._lock:
-            held = self._owners.get(group_id)
+            held = self._owners.get(id_)
         return held[1] if held else None
 
 
-class GroupProvider(ResourceProvider, ABC, Generic[I]):
-    """A dynamic provider for one kind of user group. Holds no client, session or secret."""
+class Provider(ResourceProvider, ABC, Generic[I]):
+    """A dynamic provider for one resource kind. Holds no client, session or secret."""
 
-    kind: ClassVar[str] = "user group"
-    inputs_model: ClassVar[type[GroupInputs]]
+    kind: ClassVar[str] = "resource"
+    inputs_model: ClassVar[type[ResourceInputs]]
+    # Whether the API's create is not idempotent, so that an existing object must be looked up by
+    # natural key first (groups); kinds whose create is an upsert (memberships) set it False.
+    lookup: ClassVar[bool] = True
     # Derived from the input model's field metadata (``providers.fields.spec``), never written twice:
-    domain_fields: ClassVar[tuple[str, ...]] = ()  # the group's own fields, compared by diff
+    domain_fields: ClassVar[tuple[str, ...]] = ()  # the object's own fields, compared by diff
     list_fields: ClassVar[tuple[str, ...]] = ()  # compared without order
-    replace_fields: ClassVar[tuple[str, ...]] = ()  # a change makes a new group
-    natural_key_fields: ClassVar[tuple[str, ...]] = ()  # what makes two groups the same group
-    natural_key_hint: ClassVar[str] = "name"
+    replace_fields: ClassVar[tuple[str, ...]] = ()  # a change makes a new object
+    natural_key_fields: ClassVar[tuple[str, ...]] = ()  # what makes two objects the same object
+    lifecycle_fields: ClassVar[tuple[str, ...]] = ()  # settings of the resource itself (adopt, connection)
+    natural_key_hint: ClassVar[str] = "natural key"  # how messages call it, e.g. "name (or type)"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -183,12 +208,13 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
             cls.list_fields = fields.fields_where(model, "unordered")
             cls.replace_fields = fields.fields_where(model, "replace")
             cls.natural_key_fields = fields.fields_where(model, "naturalKey")
+            cls.lifecycle_fields = fields.fields_where(model, "lifecycle")
 
     _config: ConfigSource = EmptyConfig()
 
-    # -- hooks for each API -----------------------------------------------------------
+    # -- hooks for each resource kind ----------------------------------------------------
     @abstractmethod
-    def service(self, inputs: I) -> GroupService[I]:
+    def service(self, inputs: I) -> Service[I]:
         """The service for the connection ``inputs.connection`` names."""
 
     @abstractmethod
@@ -196,17 +222,21 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         """What is missing or wrong in that connection's settings (offline)."""
 
     def is_live(self, outputs: dict[str, Any]) -> bool:
-        """Whether a found group counts as existing (Symphony: active)."""
+        """Whether a found object counts as existing (a deactivated one is dormant)."""
         return True
 
     def check_warnings(self, inputs: I) -> list[str]:
         return []
 
+    def check_online(self, inputs: I) -> list[CheckFailure]:
+        """Problems only the API can show (e.g. an unknown user), asked at preview; ``[]`` by default."""
+        return []
+
     def read_inputs(self, outputs: dict[str, Any], old_inputs: dict[str, Any]) -> dict[str, Any]:
-        """The inputs a refreshed group corresponds to (so the next preview shows drift)."""
+        """The inputs a refreshed object corresponds to (so the next preview shows drift)."""
         inputs = {f: outputs.get(f) for f in self.domain_fields if outputs.get(f) is not None}
-        inputs["adopt"] = old_inputs.get("adopt", False)
-        inputs["connection"] = old_inputs.get("connection") or outputs.get("connection")
+        for f in self.lifecycle_fields:
+            inputs[f] = _first(old_inputs.get(f), outputs.get(f), self.inputs_model.model_fields[f].default)
         return inputs
 
     # -- engine entry points ----------------------------------------------------------
@@ -223,6 +253,7 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         unknown = {k for k, v in props.items() if _has_unknown(v)}
         known = {k: v for k, v in props.items() if k not in unknown}
         failures: list[CheckFailure] = []
+        validated: ResourceInputs | None
         try:
             validated = self.inputs_model.model_validate(known)
         except ValidationError as exc:
@@ -237,10 +268,13 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
             for problem in self.connection_problems(connection):
                 failures.append(CheckFailure("connection", f"connection {connection!r}: {problem}"))
         if validated is not None and not failures:
-            for warning in self.check_warnings(validated):  # type: ignore[arg-type]
+            inputs: I = validated  # type: ignore[assignment]  # inputs_model is I's model
+            for warning in self.check_warnings(inputs):
                 _warn(warning)
-            if not _olds and validated.adopt and not unknown:
-                self._show_adoption(validated)  # type: ignore[arg-type]
+            if not unknown:
+                failures.extend(self.check_online(inputs))
+            if not _olds and inputs.adopting() and not unknown:
+                self._show_adoption(inputs)
         # Defaults are filled in; nothing the user wrote is changed.
         defaults = {name: f.default for name, f in self.inputs_model.model_fields.items()
                     if name not in props and f.default is not None and not callable(f.default)}
@@ -250,8 +284,8 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         changed = [f for f in self.domain_fields + ("connection",)
                    if not self._same(f, olds.get(f), news.get(f))]
         replaces = [f for f in changed if f in self.replace_fields]
-        # A replacement with the same scope and name would find the old group and refuse
-        # to make a twin, so it can only take the old one's place after it is gone.
+        # A replacement with the same natural key would find the old object and refuse to
+        # make a twin, so it can only take the old one's place after it is gone.
         same_key = all(self._same(f, olds.get(f), news.get(f)) for f in self.natural_key_fields)
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces) and same_key)
 
@@ -259,41 +293,47 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         inputs = self._inputs(props)
         service = self.service(inputs)
         scope = (type(self).__name__, inputs.connection, *service.scope(inputs))
-        index = shared(("index", *scope), ScopeIndex)
-        name = getattr(inputs, "name", "")
-        # Two creates of the same name in one run must not both decide "not there yet".
-        with shared(("create", *scope, name), threading.Lock):
+        key = inputs.natural_key()
+        # Two creates of the same object in one run must not both decide "not there yet".
+        with shared(("create", *scope, *map(str, key)), threading.Lock):
             try:
-                existing = index.named(name, lambda: service.scan(inputs))
-                group = self._take_existing(existing, inputs, service, scope)
-                if group is None:
-                    group = self._post(service, inputs, {g["id"] for g in existing}, scope)
-                pending.settle(scope, name)
-                shared(("owners", type(self).__name__), Owners).claim(group["id"], f"{self.kind} {inputs.label()}")
-                if self._differs(group, inputs):  # adopted, reactivated, or declared inactive
-                    group = service.update(group["id"], inputs)
+                if self.lookup:
+                    index = self._index(scope)
+                    existing = index.matching(key, lambda: service.scan(inputs))
+                    found = self._take_existing(existing, inputs, service, scope)
+                    if found is None:
+                        found = self._post(service, inputs, {g["id"] for g in existing}, scope)
+                    pending.settle(scope, _journal_key(key))
+                else:
+                    found = self._upsert(service, inputs)
+                shared(("owners", type(self).__name__), Owners).claim(found["id"], f"{self.kind} {inputs.label()}")
+                if self.lookup and self._differs(found, inputs):  # adopted, reactivated, or declared inactive
+                    found = service.update(found["id"], inputs, found)
             except ProviderError as exc:
                 raise self._fail("creating", inputs, exc) from None
-            index.remember(group)
-        return CreateResult(group["id"], self._outputs(group, inputs))
+            if self.lookup:
+                index.remember(found)
+        return CreateResult(found["id"], self._outputs(found, inputs))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         connection = self._connection(props)
+        partial = self._partial_inputs(props, connection)
         try:
-            group = self.service(self._partial_inputs(props, connection)).get(id_)
+            found = self.service(partial).get(id_, partial)
         except ProviderError as exc:
             raise ProviderError(f"reading {self.kind} {id_}: {exc}") from None
-        if group is None:
-            _warn(f"{self.kind} {id_} ({props.get('name', '?')!r}) was deleted outside Pulumi; "
+        if found is None:
+            _warn(f"{self.kind} {id_} ({self._stored_label(props)}) was deleted outside Pulumi; "
                   "it is removed from the stack and `pulumi up` will create it again")
             return ReadResult("", {})
-        outputs = {**group, "adopt": props.get("adopt", False), "connection": connection}
+        outputs = {**found, **{f: _first(props.get(f), self.inputs_model.model_fields[f].default)
+                               for f in self.lifecycle_fields}, "connection": connection}
         return ReadResult(id_, outputs, self.read_inputs(outputs, props))
 
-    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = self._inputs(news)
         try:
-            group = self.service(inputs).update(id_, inputs)
+            found = self.service(inputs).update(id_, inputs, olds)
         except ApiError as exc:
             if exc.status == 404:
                 raise self._fail("updating", inputs, ProviderError(
@@ -302,29 +342,28 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
             raise self._fail("updating", inputs, exc, id_) from None
         except ProviderError as exc:
             raise self._fail("updating", inputs, exc, id_) from None
-        return UpdateResult(self._outputs(group, inputs))
+        return UpdateResult(self._outputs(found, inputs))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         owner = shared(("owners", type(self).__name__), Owners).owner(id_)
         if owner is not None:
-            _warn(f"not deleting {self.kind} {id_} ({props.get('name', '?')!r}): {owner} took it over in this run, "
+            _warn(f"not deleting {self.kind} {id_} ({self._stored_label(props)}): {owner} took it over in this run, "
                   "so this resource only leaves the stack; list the old key under formerKeys to move it silently")
             return
         connection = self._connection(props)
         try:
             self.service(self._partial_inputs(props, connection)).remove(id_, props)
         except ProviderError as exc:
-            raise ProviderError(f"deleting {self.kind} {id_} ({props.get('name', '?')!r}): {exc}") from None
+            raise ProviderError(f"deleting {self.kind} {id_} ({self._stored_label(props)}): {exc}") from None
 
     def _show_adoption(self, inputs: I) -> None:
-        """Says, before anything is written, what taking the existing group over will change."""
-        name = getattr(inputs, "name", "")
+        """Says, before anything is written, what taking the existing object over will change."""
         try:
             service = self.service(inputs)
-            index = shared(("index", type(self).__name__, inputs.connection, *service.scope(inputs)), ScopeIndex)
-            live = [g for g in index.named(name, lambda: service.scan(inputs)) if self.is_live(g)]
+            index = self._index((type(self).__name__, inputs.connection, *service.scope(inputs)))
+            live = [g for g in index.matching(inputs.natural_key(), lambda: service.scan(inputs)) if self.is_live(g)]
         except ProviderError as exc:
-            _warn(f"{self.kind} {inputs.label()}: could not look up the group to adopt ({exc})")
+            _warn(f"{self.kind} {inputs.label()}: could not look up the object to adopt ({exc})")
             return
         if len(live) != 1:
             return  # nothing to take over, or several: create says so
@@ -335,40 +374,45 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         _warn(f"adopting {self.kind} {inputs.label()} ({live[0]['id']}) will change: {what}")
 
     # -- create helpers ---------------------------------------------------------------
-    def _take_existing(self, matches: list[dict[str, Any]], inputs: I, service: GroupService[I],
+    def _index(self, scope: tuple[str, ...]) -> ScopeIndex:
+        key_fields = tuple(f for f in self.natural_key_fields if f != "connection")
+        return shared(("index", *scope), lambda: ScopeIndex(lambda found: tuple(found.get(f) for f in key_fields)))
+
+    def _take_existing(self, matches: list[dict[str, Any]], inputs: I, service: Service[I],
                        scope: tuple[str, ...]) -> dict[str, Any] | None:
         live = [m for m in matches if self.is_live(m)]
         dormant = [m for m in matches if not self.is_live(m)]
         if len(live) > 1:
             raise ProviderError(
-                f"{len(live)} groups named {inputs.label()} already exist ({', '.join(m['id'] for m in live)}); "
-                "names are not unique here, so none is taken over: rename the group or remove the duplicates")
+                f"{len(live)} objects with the {self.natural_key_hint} {inputs.label()} already exist "
+                f"({', '.join(m['id'] for m in live)}); the {self.natural_key_hint} is not unique here, so none is "
+                f"taken over: change the {self.natural_key_hint} or remove the duplicates")
         if live:
-            if inputs.adopt:
+            if inputs.adopting():
                 return live[0]
-            attempt = pending.attempted(scope, getattr(inputs, "name", ""))
+            attempt = pending.attempted(scope, _journal_key(inputs.natural_key()))
             if attempt is not None and pending.created_after(service.created_at(live[0]), attempt) \
                     and not self._differs(live[0], inputs):
                 _warn(f"{self.kind} {inputs.label()}: taking over {live[0]['id']}, which the unanswered create of "
                       f"{_when(attempt)} made (created after it, every declared field matches)")
                 return live[0]
-            earlier = (f"; an earlier create of this name at {_when(attempt)} had no answer, but this group was "
-                       "created before it or differs from the declaration") if attempt is not None else ""
+            earlier = (f"; an earlier create at {_when(attempt)} had no answer, but this one was created before "
+                       "it or differs from the declaration") if attempt is not None else ""
             raise ProviderError(
-                f"a group named {inputs.label()} already exists ({live[0]['id']}){earlier}; set adopt=True "
+                f"{self.kind} {inputs.label()} already exists ({live[0]['id']}){earlier}; set adopt=True "
                 f"(adopt: true in stack config) to manage it with Pulumi, or choose another {self.natural_key_hint}")
-        if dormant:  # an inactive twin (Symphony has no delete): bring it back instead of piling up copies
+        if dormant:  # a deactivated twin (an API without delete): bring it back instead of piling up copies
             return max(dormant, key=service.last_changed)
         return None
 
-    def _post(self, service: GroupService[I], inputs: I, before: set[str], scope: tuple[str, ...]) -> dict[str, Any]:
-        name = getattr(inputs, "name", "")
-        earlier = pending.attempted(scope, name)
+    def _post(self, service: Service[I], inputs: I, before: set[str], scope: tuple[str, ...]) -> dict[str, Any]:
+        journal_key = _journal_key(inputs.natural_key())
+        earlier = pending.attempted(scope, journal_key)
         window = Settings(inputs.connection, self._config).number("pendingWindow", pending.DEFAULT_WINDOW)
         if earlier is not None and time.time() - earlier < window:
             raise ProviderError(
-                f"an earlier create of this group at {_when(earlier)} had no answer and may still be committed by "
-                f"the server; no new create is sent before {_when(earlier + window)} "
+                f"an earlier create of this {self.kind} at {_when(earlier)} had no answer and may still be committed "
+                f"by the server; no new create is sent before {_when(earlier + window)} "
                 f"({inputs.connection}:pendingWindow, {window:g}s): run `pulumi up` again then")
         attempted_at = time.time()
         try:
@@ -377,7 +421,7 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
             if not _ambiguous(exc):
                 raise
             first_error = exc
-        # The POST may or may not have been processed: look before doing anything else.
+        # The create may or may not have been processed: look before doing anything else.
         waits = RECOVERY_DELAYS if isinstance(first_error, TransportError) else RECOVERY_DELAYS[:2]
         for delay in waits:
             time.sleep(delay)
@@ -386,19 +430,32 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
                 return new[0]
             if len(new) > 1:
                 raise ProviderError(
-                    f"{first_error}; afterwards {len(new)} new groups named {inputs.label()} were found "
+                    f"{first_error}; afterwards {len(new)} new objects {inputs.label()} were found "
                     f"({', '.join(g['id'] for g in new)}): keep one (adopt it) and remove the others")
         # Not found is no proof that nothing was created: a slow server may still commit the
-        # first POST, and a second one would make a twin. Remember the attempt and stop.
-        pending.record(scope, name, attempted_at)
+        # first create, and a second one would make a twin. Remember the attempt and stop.
+        pending.record(scope, journal_key, attempted_at)
         raise ProviderError(
-            f"{first_error}; the group did not appear within {sum(waits):g}s, but the server may still create it, "
-            "so no second create was sent. Run `pulumi up` again: a group that appears with exactly the declared "
+            f"{first_error}; it did not appear within {sum(waits):g}s, but the server may still create it, "
+            "so no second create was sent. Run `pulumi up` again: one that appears with exactly the declared "
             "fields after this attempt is taken over, anything else is reported")
 
-    def _differs(self, group: dict[str, Any], inputs: I) -> bool:
+    def _upsert(self, service: Service[I], inputs: I) -> dict[str, Any]:
+        """A create the API makes idempotent: after an ambiguous failure, the same call is simply sent again."""
+        last: Exception | None = None
+        for delay in RECOVERY_DELAYS[:3]:
+            time.sleep(delay)
+            try:
+                return service.create(inputs)
+            except (TransportError, ApiError) as exc:
+                if not _ambiguous(exc):
+                    raise
+                last = exc
+        raise last  # type: ignore[misc]  # the loop ran at least once
+
+    def _differs(self, found: dict[str, Any], inputs: I) -> bool:
         declared = inputs.model_dump()
-        return any(not self._same(f, group.get(f), declared.get(f)) for f in self.domain_fields)
+        return any(not self._same(f, found.get(f), declared.get(f)) for f in self.domain_fields)
 
     # -- shared helpers ---------------------------------------------------------------
     def _same(self, field: str, old: Any, new: Any) -> bool:
@@ -415,19 +472,30 @@ class GroupProvider(ResourceProvider, ABC, Generic[I]):
         return self.inputs_model.model_validate(data)  # type: ignore[return-value]
 
     def _connection(self, props: dict[str, Any]) -> str:
-        """The namespace a stored group's connection comes from (older state may lack it)."""
+        """The namespace a stored object's connection comes from (older state may lack it)."""
         return props.get("connection") or self.inputs_model.model_fields["connection"].default
 
     def _partial_inputs(self, props: dict[str, Any], connection: str) -> I:
-        # Reads and deletes need only the connection; the rest may be stale or incomplete.
+        # Reads and deletes need only what identifies the object; the rest may be stale or incomplete.
         return self.inputs_model.model_construct(**{**props, "connection": connection})  # type: ignore[return-value]
 
-    def _outputs(self, group: dict[str, Any], inputs: I) -> dict[str, Any]:
-        return {**group, "adopt": inputs.adopt, "connection": inputs.connection}
+    def _stored_label(self, props: dict[str, Any]) -> str:
+        return ", ".join(repr(props.get(f, "?")) for f in self.natural_key_fields if f != "connection")
+
+    def _outputs(self, found: dict[str, Any], inputs: I) -> dict[str, Any]:
+        return {**found, **{f: getattr(inputs, f) for f in self.lifecycle_fields}}
 
     def _fail(self, action: str, inputs: I, exc: Exception, id_: str | None = None) -> ProviderError:
         target = f"{self.kind} {inputs.label()}" + (f" ({id_})" if id_ else "")
         return ProviderError(f"{action} {target}: {exc}")
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v is not None), None)
+
+
+def _journal_key(key: Key) -> str:
+    return "\x1f".join(str(part) for part in key)
 
 
 def _ambiguous(exc: Exception) -> bool:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, spec, unique
-from ..lifecycle import GroupInputs
+from ..lifecycle import ResourceInputs
 
 AccountId = Annotated[str, StringConstraints(pattern=r"^ACC-\d{4}-\d{4}$")]
 ModuleId = Annotated[str, StringConstraints(pattern=r"^MOD-\d{4}$")]
@@ -17,7 +17,7 @@ ExtensionId = Annotated[str, StringConstraints(min_length=1, max_length=64, patt
 LOGO_MAX = 2048
 
 
-class SwoUserGroupInputs(GroupInputs):
+class SwoUserGroupInputs(ResourceInputs):
     """The validated inputs of ``SwoUserGroup`` (strict: no type coercion, no unknown fields)."""
 
     model_config = ConfigDict(strict=True, extra="forbid")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..cache import shared
 from ..config import Checks, ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError, ProviderError
-from ..lifecycle import GroupProvider, GroupService, as_resource
+from ..lifecycle import Provider, Service, as_resource
 from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
 from .models import CreateUserGroupDto, SwoUserGroupInputs, UpdateUserGroupDto
@@ -71,13 +71,13 @@ def connect(namespace: str, config: ConfigSource) -> "SwoClient":
                                                network=network)))
 
 
-class SwoGroupService(GroupService[SwoUserGroupInputs]):
+class SwoGroupService(Service[SwoUserGroupInputs]):
     """SoftwareOne user groups in resource terms."""
 
     def __init__(self, client: "SwoClient") -> None:
         self.client = client
 
-    def get(self, group_id: str) -> dict[str, Any] | None:
+    def get(self, group_id: str, inputs: SwoUserGroupInputs) -> dict[str, Any] | None:
         group = self.client.get(group_id)
         return None if group is None else as_resource(group)
 
@@ -93,7 +93,7 @@ class SwoGroupService(GroupService[SwoUserGroupInputs]):
     def create(self, inputs: SwoUserGroupInputs) -> dict[str, Any]:
         return as_resource(self.client.create(CreateUserGroupDto.from_inputs(inputs)))
 
-    def update(self, group_id: str, inputs: SwoUserGroupInputs) -> dict[str, Any]:
+    def update(self, group_id: str, inputs: SwoUserGroupInputs, olds: dict[str, Any]) -> dict[str, Any]:
         return as_resource(self.client.update(group_id, UpdateUserGroupDto.from_inputs(inputs)))
 
     def created_at(self, group: dict[str, Any]) -> float | None:
@@ -129,7 +129,7 @@ class SwoGroupService(GroupService[SwoUserGroupInputs]):
             raise
 
 
-class SwoUserGroupProvider(GroupProvider[SwoUserGroupInputs]):
+class SwoUserGroupProvider(Provider[SwoUserGroupInputs]):
     """The dynamic provider behind ``SwoUserGroup``.
 
     Holds no client, token or session: ``configure()`` keeps the engine's config
@@ -138,6 +138,7 @@ class SwoUserGroupProvider(GroupProvider[SwoUserGroupInputs]):
 
     kind = "SoftwareOne user group"
     inputs_model = SwoUserGroupInputs
+    natural_key_hint = "name"
 
     def service(self, inputs: SwoUserGroupInputs) -> SwoGroupService:
         return SwoGroupService(connect(inputs.connection, self._config))

@@ -7,13 +7,13 @@ from typing import Annotated, Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, spec
-from ..lifecycle import GroupInputs
+from ..lifecycle import ResourceInputs
 
 DOCUMENTED_TYPES = ("ROLE_SCOPE", "CEP_VISIBILITY_GROUP")  # the API's groupType enum
 AREA_MAX = 255
 
 
-class SymphonyUserGroupInputs(GroupInputs):
+class SymphonyUserGroupInputs(ResourceInputs):
     """The validated inputs of ``SymphonyUserGroup`` (strict: no coercion, no unknown fields)."""
 
     model_config = ConfigDict(strict=True, extra="forbid")

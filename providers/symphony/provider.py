@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..cache import shared
 from ..config import Checks, ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError
-from ..lifecycle import GroupProvider, GroupService, as_resource
+from ..lifecycle import Provider, Service, as_resource
 from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
 from .keys import load_private_key
@@ -96,13 +96,13 @@ def connect(namespace: str, config: ConfigSource) -> "SymphonyClient":
     return shared(("symphony", namespace, c.pod_url, c.username, c.timeouts.key(), c.network.key()), build)
 
 
-class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):
+class SymphonyGroupService(Service[SymphonyUserGroupInputs]):
     """Symphony user groups in resource terms. Deleting means deactivating: the API has no DELETE."""
 
     def __init__(self, client: "SymphonyClient") -> None:
         self.client = client
 
-    def get(self, group_id: str) -> dict[str, Any] | None:
+    def get(self, group_id: str, inputs: SymphonyUserGroupInputs) -> dict[str, Any] | None:
         group = self.client.get(group_id)
         return None if group is None else as_resource(group)
 
@@ -118,7 +118,7 @@ class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):
     def create(self, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
         return as_resource(self.client.create(UserGroupCreate.from_inputs(inputs)))
 
-    def update(self, group_id: str, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
+    def update(self, group_id: str, inputs: SymphonyUserGroupInputs, olds: dict[str, Any]) -> dict[str, Any]:
         return as_resource(self.client.update(group_id, UserGroupUpdate.from_inputs(inputs)))
 
     def created_at(self, group: dict[str, Any]) -> float | None:
@@ -137,7 +137,7 @@ class SymphonyGroupService(GroupService[SymphonyUserGroupInputs]):
                 raise
 
 
-class SymphonyUserGroupProvider(GroupProvider[SymphonyUserGroupInputs]):
+class SymphonyUserGroupProvider(Provider[SymphonyUserGroupInputs]):
     """The dynamic provider behind ``SymphonyUserGroup``.
 
     Holds no client, key or session: ``configure()`` keeps the engine's config
