@@ -60,6 +60,14 @@ class EmulatorControl:
     def remove_group(self, group_id: str) -> None:
         self._call("DELETE", f"/groups/{group_id}")
 
+    def seed_users(self, account: str, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """SoftwareOne account users (``{"email": ..., "id": ..., "groups": [...]}``; every key optional)."""
+        return self._call("POST", "/users", json={"account": account, "users": users})
+
+    def set_user_groups(self, user_id: str, groups: list[str]) -> dict[str, Any]:
+        """A SoftwareOne user's groups changed outside Pulumi."""
+        return self._call("PATCH", f"/users/{user_id}", json={"groups": groups})
+
     def set_tokens(self, tokens: list[str]) -> None:
         """Only these API tokens (SoftwareOne) or static session tokens (Symphony) are accepted from now on."""
         self._call("POST", "/tokens", json={"tokens": tokens})

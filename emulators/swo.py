@@ -15,6 +15,8 @@ from .store import DocumentStore
 from .validation import SpecValidator
 
 GROUPS = "/public/v1/accounts/user-groups"
+ACCOUNT_USERS = "/public/v1/accounts/accounts/{account}/users"
+USER_KIND = "accountUser"  # marks account-user documents in the shared store
 LIST_PARAMS = {"limit", "offset", "select", "order"}
 DEFAULT_MODULES = ["MOD-1756", "MOD-1001", "MOD-1002", "MOD-1003", "MOD-1004", "MOD-1005"]
 
@@ -60,6 +62,11 @@ class SwoApi(EmulatedApi):
             Route("GET", GROUPS + "/{id}", self.get_group),
             Route("PUT", GROUPS + "/{id}", self.update_group),
             Route("DELETE", GROUPS + "/{id}", self.delete_group),
+            Route("GET", ACCOUNT_USERS, self.list_users),
+            Route("GET", ACCOUNT_USERS + "/{user}", self.get_user),
+            Route("POST", ACCOUNT_USERS + "/{user}/groups", self.add_user_group),
+            Route("PUT", ACCOUNT_USERS + "/{user}/groups", self.replace_user_groups),
+            Route("DELETE", ACCOUNT_USERS + "/{user}/groups/{group}", self.remove_user_group),
         ]
 
     def reset_state(self) -> None:
@@ -190,6 +197,10 @@ class SwoApi(EmulatedApi):
         return Response(204)
 
     def list_groups(self, request: Request) -> Response:
+        return self._listing(request, self._groups(), self._project)
+
+    def _listing(self, request: Request, docs: list[dict[str, Any]],
+                 project: Any) -> Response:
         params: dict[str, str] = {}
         filter_parts: list[str] = []
         for part in request.raw_query.split("&"):
@@ -216,7 +227,7 @@ class SwoApi(EmulatedApi):
         if limit < 0 or offset < 0:
             return self.error(400, "limit and offset must not be negative", {"limit": ["must not be negative"]})
         limit = min(limit, int(self.settings["max_limit"]))
-        matches = [g for g in self.store.all() if match(g)]
+        matches = [d for d in docs if match(d)]
         if order:
             for ascending, path in reversed(order):  # stable sorts, last key first
                 matches.sort(key=rql.sort_key(path), reverse=not ascending)
@@ -226,9 +237,117 @@ class SwoApi(EmulatedApi):
         total = None if self.settings["null_total"] else len(matches)
         meta: dict[str, Any] = {"pagination": {"offset": offset, "limit": limit, "total": total}}
         omitted = self._omitted(selection)
-        if omitted:
+        if omitted and project == self._project:
             meta["omitted"] = omitted
-        return Response(200, {"$meta": meta, "data": [self._project(g, selection) for g in page]})
+        return Response(200, {"$meta": meta, "data": [project(d, selection) for d in page]})
+
+    # -- account users and their groups (membership lives on the user) ---------------------
+    def list_users(self, request: Request) -> Response:
+        account = request.path_params["account"]
+        # Filters see the user as the API shows it (groups as references).
+        return self._listing(request, [self._user_view(u) for u in self._users() if u["account"]["id"] == account],
+                             lambda view, _sel: view)
+
+    def get_user(self, request: Request) -> Response:
+        user = self._user(request)
+        if user is None:
+            return self._no_user(request)
+        return Response(200, self._user_view(user))
+
+    def add_user_group(self, request: Request) -> Response:
+        gid = (request.json() or {}).get("id")
+        with self.store.lock:
+            user = self._user(request)
+            if user is None:
+                return self._no_user(request)
+            group = self.store.get(gid)
+            if group is None or group.get("_kind") or group["account"]["id"] != user["account"]["id"]:
+                return self.error(404, f"User group {gid} not found in account {user['account']['id']}")
+            if gid not in user["groups"]:  # adding a group the user already has changes nothing
+                self._set_groups(user, user["groups"] + [gid])
+        return Response(200, self._user_view(user))
+
+    def replace_user_groups(self, request: Request) -> Response:
+        ids = [ref.get("id") for ref in request.json() or []]
+        with self.store.lock:
+            user = self._user(request)
+            if user is None:
+                return self._no_user(request)
+            if not ids:
+                return self.error(400, "An account user must belong to at least one user group.",
+                                  {"groups": ["At least one user group is required."]})
+            for gid in ids:
+                group = self.store.get(gid)
+                if group is None or group.get("_kind") or group["account"]["id"] != user["account"]["id"]:
+                    return self.error(404, f"User group {gid} not found in account {user['account']['id']}")
+            self._set_groups(user, list(dict.fromkeys(ids)))
+        return Response(200, self._user_view(user))
+
+    def remove_user_group(self, request: Request) -> Response:
+        gid = request.path_params["group"]
+        with self.store.lock:
+            user = self._user(request)
+            if user is None:
+                return self._no_user(request)
+            if gid not in user["groups"]:
+                return self.error(404, f"User {user['id']} is not in user group {gid}")
+            if len(user["groups"]) == 1:
+                return self.error(400, f"User {user['id']} must keep at least one user group; {gid} is its last.",
+                                  {"groups": ["An account user must belong to at least one user group."]})
+            self._set_groups(user, [g for g in user["groups"] if g != gid])
+        return Response(204)
+
+    def _users(self) -> list[dict[str, Any]]:
+        return [d for d in self.store.all() if d.get("_kind") == USER_KIND]
+
+    def _groups(self) -> list[dict[str, Any]]:
+        return [d for d in self.store.all() if not d.get("_kind")]
+
+    def _user(self, request: Request) -> dict[str, Any] | None:
+        user = self.store.get(request.path_params["user"])
+        if user is None or user.get("_kind") != USER_KIND or user["account"]["id"] != request.path_params["account"]:
+            return None
+        return user
+
+    def _no_user(self, request: Request) -> Response:
+        return self.error(404, f"User {request.path_params['user']} not found in account {request.path_params['account']}")
+
+    def _set_groups(self, user: dict[str, Any], group_ids: list[str]) -> None:
+        """The user's groups, and each group's read-only ``users`` view, kept in step."""
+        ref = {"id": user["id"], "name": user["user"]["name"]}
+        for gid in set(user["groups"]) | set(group_ids):
+            group = self.store.get(gid)
+            if group is None:
+                continue
+            others = [u for u in group.get("users") or [] if u["id"] != user["id"]]
+            group["users"] = others + ([ref] if gid in group_ids else [])
+            self.store.put(gid, group)
+        user["groups"] = group_ids
+        self.store.put(user["id"], user)
+
+    def _user_view(self, user: dict[str, Any]) -> dict[str, Any]:
+        groups = []
+        for gid in user["groups"]:
+            group = self.store.get(gid) or {}
+            groups.append({"id": gid, "name": group.get("name"), "isDefault": bool(group.get("isDefault"))})
+        return {"id": user["id"], "status": user.get("status", "Active"), "user": user["user"],
+                "account": user["account"], "groups": groups}
+
+    def seed_users(self, account_id: str, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Account users made directly (invitations are not emulated); each starts in the Default group."""
+        made = []
+        with self.store.lock:
+            default = self._ensure_account(account_id)
+            for spec in users:
+                uid = spec.get("id") or self._new_id("USR")
+                email = spec.get("email") or f"{uid.lower()}@example.com"
+                user = {"_kind": USER_KIND, "id": uid, "status": "Active", "account": self._account_ref(account_id),
+                        "user": {"id": uid, "name": spec.get("name") or email.split("@")[0], "email": email},
+                        "groups": []}
+                self.store.put(uid, user)
+                self._set_groups(user, list(spec.get("groups") or [default]))
+                made.append(self._user_view(user))
+        return made
 
     def _selection(self, spec: str | None) -> dict[str, bool]:
         """``select=+audit,-logo`` as {field: shown}; top-level fields only, as the provider uses."""
@@ -262,12 +381,13 @@ class SwoApi(EmulatedApi):
         return problems
 
     def _same_name(self, account_id: str, name: str) -> bool:
-        return any(g["account"]["id"] == account_id and g["name"] == name for g in self.store.all())
+        return any(g["account"]["id"] == account_id and g["name"] == name for g in self._groups())
 
-    def _ensure_account(self, account_id: str) -> None:
+    def _ensure_account(self, account_id: str) -> str:
+        """Makes the account (with its Default group) on first sight; returns the Default group's id."""
         accounts = self.store.get_meta("accounts", {})
         if account_id in accounts:
-            return
+            return next(g["id"] for g in self._groups() if g["account"]["id"] == account_id and g.get("isDefault"))
         accounts[account_id] = f"Account {account_id}"
         self.store.set_meta("accounts", accounts)
         default = {
@@ -277,6 +397,7 @@ class SwoApi(EmulatedApi):
             "audit": {"created": {"at": _now(), "by": {"id": "system", "name": "Platform"}}},
         }
         self.store.put(default["id"], default)
+        return default["id"]
 
     def _account_ref(self, account_id: str) -> dict[str, Any]:
         name = self.store.get_meta("accounts", {}).get(account_id, f"Account {account_id}")
@@ -285,11 +406,11 @@ class SwoApi(EmulatedApi):
     def _actor(self, request: Request) -> dict[str, str]:
         return {"id": "TKN-0000-0001", "name": "API token"}
 
-    def _new_id(self) -> str:
+    def _new_id(self, prefix: str = "UGR") -> str:
         while True:
-            gid = f"UGR-{self._rng.randint(0, 9999):04d}-{self._rng.randint(0, 9999):04d}"
-            if self.store.get(gid) is None:
-                return gid
+            new = f"{prefix}-{self._rng.randint(0, 9999):04d}-{self._rng.randint(0, 9999):04d}"
+            if self.store.get(new) is None:
+                return new
 
     # -- admin ------------------------------------------------------------------------
     def admin(self, request: Request, path: str) -> Response | None:
@@ -307,7 +428,17 @@ class SwoApi(EmulatedApi):
                     group["modules"] = [_ref(m["id"], "Module") for m in group.get("modules") or []]
                     self.store.put(group["id"], group)
                 return Response(201, group)
-            return Response(200, self.store.all())
+            return Response(200, self._groups())
+        if path == "/users" and request.method == "POST":  # seed account users: {"account": ..., "users": [...]}
+            body = request.json() or {}
+            return Response(201, self.seed_users(body["account"], body.get("users") or []))
+        if path.startswith("/users/") and request.method == "PATCH":  # a user's groups changed in the portal
+            with self.store.lock:
+                user = self.store.get(path[len("/users/"):])
+                if user is None or user.get("_kind") != USER_KIND:
+                    return Response(404, {"error": "no such user"})
+                self._set_groups(user, list((request.json() or {})["groups"]))
+            return Response(200, self._user_view(user))
         if path.startswith("/groups/"):
             gid = path[len("/groups/"):]
             with self.store.lock:
