@@ -1,4 +1,5 @@
-"""User groups as Pulumi resources: ``SymphonyUserGroup`` and ``SwoUserGroup``.
+"""User groups as Pulumi resources: ``SymphonyUserGroup``, ``SwoUserGroup`` and the SoftwareOne
+group users (``SwoUserGroupMembers``, ``SwoUserGroupMember``).
 
 Importing this package has no side effects: it registers no resource, reads no
 config and opens no connection, so it is safe in any Pulumi program and in the
@@ -7,7 +8,15 @@ dynamic-provider process that unpickles the providers.
 
 __version__ = "0.1.0"  # the one place the version is written; pyproject.toml reads it
 
-from .swo.resource import SwoUserGroup, SwoUserGroupArgs
+from .swo.resource import (
+    SwoUserGroup,
+    SwoUserGroupArgs,
+    SwoUserGroupMember,
+    SwoUserGroupMemberArgs,
+    SwoUserGroupMembers,
+    SwoUserGroupMembersArgs,
+)
 from .symphony.resource import SymphonyUserGroup, SymphonyUserGroupArgs
 
-__all__ = ["__version__", "SwoUserGroup", "SwoUserGroupArgs", "SymphonyUserGroup", "SymphonyUserGroupArgs"]
+__all__ = ["__version__", "SwoUserGroup", "SwoUserGroupArgs", "SwoUserGroupMember", "SwoUserGroupMemberArgs",
+           "SwoUserGroupMembers", "SwoUserGroupMembersArgs", "SymphonyUserGroup", "SymphonyUserGroupArgs"]

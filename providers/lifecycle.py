@@ -87,10 +87,11 @@ class Service(ABC, Generic[I]):
     """One resource kind's API calls, in resource terms: every object is its outputs dict."""
 
     @abstractmethod
-    def get(self, id_: str, inputs: I) -> dict[str, Any] | None:
+    def get(self, id_: str, inputs: I, stored: dict[str, Any]) -> dict[str, Any] | None:
         """The object's outputs, or ``None`` when the API says it does not exist.
 
-        ``inputs`` may be partial (built from stored state): only what identifies the object is sure.
+        ``inputs`` may be partial (built from ``stored``, the state's outputs): only what identifies
+        the object is sure.
         """
 
     @abstractmethod
@@ -228,8 +229,11 @@ class Provider(ResourceProvider, ABC, Generic[I]):
     def check_warnings(self, inputs: I) -> list[str]:
         return []
 
-    def check_online(self, inputs: I) -> list[CheckFailure]:
-        """Problems only the API can show (e.g. an unknown user), asked at preview; ``[]`` by default."""
+    def check_online(self, inputs: I, olds: dict[str, Any]) -> list[CheckFailure]:
+        """Problems only the API can show (e.g. an unknown user), asked at preview; ``[]`` by default.
+
+        ``olds`` are the inputs already applied: what they held was checked before.
+        """
         return []
 
     def read_inputs(self, outputs: dict[str, Any], old_inputs: dict[str, Any]) -> dict[str, Any]:
@@ -272,7 +276,7 @@ class Provider(ResourceProvider, ABC, Generic[I]):
             for warning in self.check_warnings(inputs):
                 _warn(warning)
             if not unknown:
-                failures.extend(self.check_online(inputs))
+                failures.extend(self.check_online(inputs, _olds))
             if not _olds and inputs.adopting() and not unknown:
                 self._show_adoption(inputs)
         # Defaults are filled in; nothing the user wrote is changed.
@@ -319,7 +323,7 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         connection = self._connection(props)
         partial = self._partial_inputs(props, connection)
         try:
-            found = self.service(partial).get(id_, partial)
+            found = self.service(partial).get(id_, partial, props)
         except ProviderError as exc:
             raise ProviderError(f"reading {self.kind} {id_}: {exc}") from None
         if found is None:
@@ -523,6 +527,11 @@ def _has_unknown(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_has_unknown(v) for v in value.values())
     return False
+
+
+def warn(message: str) -> None:
+    """A warning the CLI shows with the resource's output."""
+    _warn(message)
 
 
 def _warn(message: str) -> None:

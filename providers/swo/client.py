@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import requests
+from pydantic import BaseModel
 
 from ..errors import ProviderError
 from ..http import ErrorBody, HttpClient
 from . import rql
-from .models import CreateUserGroupDto, ProblemDetails, UpdateUserGroupDto, UserGroup, UserGroupList
+from .models import (
+    AccountUser,
+    AccountUserList,
+    CreateUserGroupDto,
+    IdRef,
+    ProblemDetails,
+    UpdateUserGroupDto,
+    UserGroup,
+    UserGroupList,
+)
 
 API_NAME = "SoftwareOne API"
 GROUPS = "/public/v1/accounts/user-groups"
+# Membership lives on the account user; the older account-users paths were removed (404).
+ACCOUNT_USERS = "/public/v1/accounts/accounts/{account}/users"
+LOOKUP_BATCH = 50  # ids or addresses per filtered lookup: keeps the query string short
 PAGE_LIMIT = 100  # the API's maximum
 # Fields the platform may leave out by default ($meta.omitted): every output and the
 # "still has N users" message need them, so every read asks for them.
@@ -19,8 +34,11 @@ SELECT = "+audit,+users"
 ORDER = "+id"
 
 
+Item = TypeVar("Item", UserGroup, AccountUser)
+
+
 class SwoClient:
-    """User-group calls against one Marketplace tenant."""
+    """User-group and account-user calls against one Marketplace tenant."""
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
@@ -43,31 +61,72 @@ class SwoClient:
         return r.status_code != 404
 
     def list(self, filter_expr: str) -> list[UserGroup]:
-        """Every group matching the RQL filter, following ``limit``/``offset`` to the end.
+        """Every group matching the RQL filter, following ``limit``/``offset`` to the end."""
+        return self._collect(GROUPS, filter_expr, SELECT, UserGroupList, "groups")
+
+    def _collect(self, path: str, filter_expr: str, select: str, page_model: type[BaseModel], what: str) -> list:
+        """Every item of a listing, following ``limit``/``offset`` to the end.
 
         ``total`` may be null: then paging stops at the first short page.
         """
-        groups: list[UserGroup] = []
+        items: list = []
         seen: set[str] = set()
         offset = 0
         while True:
-            q = rql.query(filter_expr, select=SELECT, order=ORDER, limit=PAGE_LIMIT, offset=offset)
-            r = self.http.request("GET", f"{GROUPS}?{q}")
-            page = UserGroupList.model_validate(r.json())
-            fresh = [g for g in page.data if g.id not in seen]
-            if page.data and not fresh:
+            q = rql.query(filter_expr, select=select, order=ORDER, limit=PAGE_LIMIT, offset=offset)
+            r = self.http.request("GET", f"{path}?{q}")
+            page = page_model.model_validate(r.json())
+            data = page.data  # type: ignore[attr-defined]
+            fresh = [i for i in data if i.id not in seen]
+            if data and not fresh:
                 # Full pages that only repeat what was read: the paging rules broke; stop instead of looping.
-                raise ProviderError(f"{API_NAME}: listing {filter_expr or 'groups'} returned page offset={offset} "
-                                    f"again with no new group ({len(groups)} read so far); the listing cannot be "
+                raise ProviderError(f"{API_NAME}: listing {filter_expr or what} returned page offset={offset} "
+                                    f"again with nothing new ({len(items)} read so far); the listing cannot be "
                                     "trusted, try again later")
-            seen.update(g.id for g in fresh)
-            groups.extend(fresh)
-            meta = page.meta.pagination if page.meta else None
+            seen.update(i.id for i in fresh)
+            items.extend(fresh)
+            meta = page.meta.pagination if page.meta else None  # type: ignore[attr-defined]
             limit = (meta.limit if meta and meta.limit else PAGE_LIMIT)
-            offset += len(page.data)
+            offset += len(data)
             total = meta.total if meta else None
-            if not page.data or (total is not None and offset >= total) or (total is None and len(page.data) < limit):
-                return groups
+            if not data or (total is not None and offset >= total) or (total is None and len(data) < limit):
+                return items
+
+    # -- account users: who is in which group --------------------------------------------
+    def group_users(self, account_id: str, group_id: str) -> list[AccountUser]:
+        """Every user of the account in the group, paged to the end (one filtered listing)."""
+        found = self._collect(ACCOUNT_USERS.format(account=account_id), rql.any_("groups", rql.eq("id", group_id)),
+                              "+groups", AccountUserList, "users")
+        return [u for u in found if any(g.id == group_id for g in u.groups)]
+
+    def account_users(self, account_id: str, ids: list[str], emails: list[str]) -> list[AccountUser]:
+        """The account's users with these ids or e-mail addresses, asked in batches (never one request each)."""
+        path = ACCOUNT_USERS.format(account=account_id)
+        found: list[AccountUser] = []
+        for field, values in (("id", ids), ("user.email", emails)):
+            carried = [v for v in values if rql.literal(v) is not None]
+            for start in range(0, len(carried), LOOKUP_BATCH):
+                found += self._collect(path, rql.in_(field, carried[start:start + LOOKUP_BATCH]), "+groups",
+                                       AccountUserList, "users")
+        return found
+
+    def user(self, account_id: str, user_id: str) -> AccountUser | None:
+        r = self.http.request("GET", f"{ACCOUNT_USERS.format(account=account_id)}/{user_id}", allow=(404,))
+        return None if r.status_code == 404 else AccountUser.model_validate(r.json())
+
+    def add_to_group(self, account_id: str, user_id: str, group_id: str) -> None:
+        """Adds one group to the user's groups. Idempotent: a group the user has already is no change."""
+        self.http.request("POST", f"{ACCOUNT_USERS.format(account=account_id)}/{user_id}/groups",
+                          json=IdRef(id=group_id).model_dump(), ok=(200, 201))
+
+    def remove_from_group(self, account_id: str, user_id: str, group_id: str) -> bool:
+        """Removes one group from the user's groups; False when the user was not in it (already done).
+
+        Never the replace-all PUT: that would drop the user's other groups.
+        """
+        r = self.http.request("DELETE", f"{ACCOUNT_USERS.format(account=account_id)}/{user_id}/groups/{group_id}",
+                              ok=(200, 204), allow=(404,))
+        return r.status_code != 404
 
     def in_account(self, account_id: str) -> list[UserGroup]:
         """Every group of the account."""

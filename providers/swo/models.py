@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Optional
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, spec, unique
@@ -14,7 +16,37 @@ ModuleId = Annotated[str, StringConstraints(pattern=r"^MOD-\d{4}$")]
 BuyerId = Annotated[str, StringConstraints(pattern=r"^BUY-\d{4}-\d{4}$")]
 ExtensionId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S+$")]
 
+GroupId = Annotated[str, StringConstraints(pattern=r"^UGR-\d{4}-\d{4}$")]
+USER_ID = re.compile(r"^USR-\d{4}-\d{4}$")
+
 LOGO_MAX = 2048
+
+
+def user_reference(value: str) -> str:
+    """An account user as people name one: its ``USR-NNNN-NNNN`` id, or its e-mail address."""
+    if USER_ID.match(value):
+        return value
+    if "@" not in value:
+        raise ValueError(f"{value!r} is neither a user id (USR-NNNN-NNNN) nor an e-mail address")
+    try:
+        validate_email(value, check_deliverability=False)  # syntax only: nothing leaves the machine
+    except EmailNotValidError as exc:
+        raise ValueError(f"{value!r} is not a valid e-mail address: {exc}") from None
+    return value
+
+
+def unique_users(values: list[str]) -> list[str]:
+    """No user twice; addresses compare without case, as mailboxes do."""
+    seen: set[str] = set()
+    for value in values:
+        folded = value.casefold()
+        if folded in seen:
+            raise ValueError(f"lists {value!r} more than once")
+        seen.add(folded)
+    return values
+
+
+UserReference = Annotated[str, AfterValidator(user_reference)]
 
 
 class SwoUserGroupInputs(ResourceInputs):
@@ -55,6 +87,59 @@ class SwoUserGroupAttributes(BaseModel):
     created_at: Optional[str] = Field(None, description="ISO 8601 timestamp from the group's audit")
     updated_at: Optional[str] = Field(None, description="ISO 8601 timestamp of the last update (the creation "
                                                         "time until one)")
+
+
+class SwoUserGroupMembersInputs(ResourceInputs):
+    """The validated inputs of ``SwoUserGroupMembers``: the whole list of a group's users (authoritative)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    account_id: AccountId = Field(**spec(r"`^ACC-\d{4}-\d{4}$`, the group's account", replace=True,
+                                         natural_key=True, config_name="accountId"))
+    group_id: GroupId = Field(**spec(r"`^UGR-\d{4}-\d{4}$`, usually another resource's `id`", replace=True,
+                                     natural_key=True, config_name="groupId"))
+    users: Annotated[list[UserReference], AfterValidator(unique_users)] = Field(
+        **spec("account users by id (`USR-NNNN-NNNN`) or e-mail address; exactly these are in the group; no "
+               "duplicates; order does not matter", unordered=True))
+    connection: Namespace = Field("swo", **spec("config namespace of the tenant's settings", replace=True,
+                                                natural_key=True, lifecycle=True))
+
+    def label(self) -> str:
+        return f"users of {self.group_id} in {self.account_id}"
+
+
+class SwoUserGroupMemberInputs(ResourceInputs):
+    """The validated inputs of ``SwoUserGroupMember``: one user in a group (additive; others left alone)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    account_id: AccountId = Field(**spec(r"`^ACC-\d{4}-\d{4}$`, the group's account", replace=True,
+                                         natural_key=True, config_name="accountId"))
+    group_id: GroupId = Field(**spec(r"`^UGR-\d{4}-\d{4}$`, usually another resource's `id`", replace=True,
+                                     natural_key=True, config_name="groupId"))
+    user: UserReference = Field(**spec("an account user by id (`USR-NNNN-NNNN`) or e-mail address", replace=True,
+                                       natural_key=True))
+    connection: Namespace = Field("swo", **spec("config namespace of the tenant's settings", replace=True,
+                                                natural_key=True, lifecycle=True))
+
+    def label(self) -> str:
+        return f"user {self.user} of {self.group_id} in {self.account_id}"
+
+
+class SwoUserGroupMembersAttributes(BaseModel):
+    """What ``SwoUserGroupMembers`` outputs beyond its arguments."""
+
+    user_ids: list[str] = Field([], description="the group's users as `USR-` ids, sorted (after refresh: all of "
+                                                "them, including any added outside Pulumi)")
+    resolved: dict[str, str] = Field({}, description="each declared user (id or address) and the `USR-` id it "
+                                                     "stands for")
+
+
+class SwoUserGroupMemberAttributes(BaseModel):
+    """What ``SwoUserGroupMember`` outputs beyond its arguments."""
+
+    user_id: str = Field("", description="the user's `USR-` id")
+    email: Optional[str] = Field(None, description="the user's e-mail address, as the API gives it")
 
 
 # -- API bodies ----------------------------------------------------------------------------
@@ -198,6 +283,39 @@ class UserGroupList(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
     meta: Optional[ListMetadata] = Field(default=None, alias="$meta")
     data: list[UserGroup] = []
+
+
+class UserRef(BaseModel):
+    """``user`` of an account user: who the person is (the e-mail address is how people know them)."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: Optional[str] = None
+    name: Optional[str] = None
+    email: Optional[str] = None
+
+
+class AccountUser(BaseModel):
+    """An account user as ``/public/v1/accounts/accounts/{accountId}/users[/{userId}]`` returns it.
+
+    Membership lives here (``groups``); the group's own ``users`` is a read-only view.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    user: Optional[UserRef] = None
+    email: Optional[str] = None  # tolerated at the top level too
+    groups: list[NamedRef] = []
+
+    def address(self) -> Optional[str]:
+        return (self.user.email if self.user and self.user.email else self.email) or None
+
+
+class AccountUserList(BaseModel):
+    """A page of ``GET /public/v1/accounts/accounts/{accountId}/users``."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    meta: Optional[ListMetadata] = Field(default=None, alias="$meta")
+    data: list[AccountUser] = []
 
 
 class ProblemDetails(BaseModel):

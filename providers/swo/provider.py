@@ -77,7 +77,7 @@ class SwoGroupService(Service[SwoUserGroupInputs]):
     def __init__(self, client: "SwoClient") -> None:
         self.client = client
 
-    def get(self, group_id: str, inputs: SwoUserGroupInputs) -> dict[str, Any] | None:
+    def get(self, group_id: str, inputs: SwoUserGroupInputs, stored: dict[str, Any]) -> dict[str, Any] | None:
         group = self.client.get(group_id)
         return None if group is None else as_resource(group)
 

@@ -8,7 +8,8 @@ from typing import Optional, Sequence
 import pulumi
 from pulumi.dynamic import Resource
 
-from .models import SwoUserGroupAttributes
+from .members import SwoUserGroupMemberProvider, SwoUserGroupMembersProvider
+from .models import SwoUserGroupAttributes, SwoUserGroupMemberAttributes, SwoUserGroupMembersAttributes
 from .provider import SwoUserGroupProvider
 
 OUTPUTS = tuple(SwoUserGroupAttributes.model_fields)
@@ -65,3 +66,71 @@ class SwoUserGroup(Resource, module="swo", name="UserGroup"):
             **args.props(), **{k: None for k in OUTPUTS},
         }
         super().__init__(SwoUserGroupProvider(), resource_name, props, opts)
+
+
+@dataclass
+class SwoUserGroupMembersArgs:
+    """Arguments of ``SwoUserGroupMembers``; see ``docs/swo-user-group-members.md``. Every change of
+    ``account_id``, ``group_id`` or ``connection`` is a replacement; ``users`` updates in place."""
+
+    account_id: pulumi.Input[str]
+    group_id: pulumi.Input[str]
+    users: pulumi.Input[Sequence[pulumi.Input[str]]]
+    connection: Optional[pulumi.Input[str]] = None
+
+    def props(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+class SwoUserGroupMembers(Resource, module="swo", name="UserGroupMembers"):
+    """Exactly these account users are in the group (authoritative): users added outside Pulumi
+    show as drift at ``refresh`` and are removed by the next ``up``.
+
+    ``id`` is the group id. Removing the resource removes exactly the declared users from the group.
+    """
+
+    account_id: pulumi.Output[str]
+    group_id: pulumi.Output[str]
+    users: pulumi.Output[list[str]]
+    user_ids: pulumi.Output[list[str]]
+    resolved: pulumi.Output[dict[str, str]]
+    connection: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: SwoUserGroupMembersArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        props: dict[str, object] = {"connection": None, **args.props(),
+                                    **{k: None for k in SwoUserGroupMembersAttributes.model_fields}}
+        super().__init__(SwoUserGroupMembersProvider(), resource_name, props, opts)
+
+
+@dataclass
+class SwoUserGroupMemberArgs:
+    """Arguments of ``SwoUserGroupMember``; see ``docs/swo-user-group-member.md``. Every change is a replacement."""
+
+    account_id: pulumi.Input[str]
+    group_id: pulumi.Input[str]
+    user: pulumi.Input[str]
+    connection: Optional[pulumi.Input[str]] = None
+
+    def props(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+class SwoUserGroupMember(Resource, module="swo", name="UserGroupMember"):
+    """One account user in the group (additive: the group's other users are left alone).
+
+    ``id`` is ``<group id>/<user id>``.
+    """
+
+    account_id: pulumi.Output[str]
+    group_id: pulumi.Output[str]
+    user: pulumi.Output[str]
+    user_id: pulumi.Output[str]
+    email: pulumi.Output[Optional[str]]
+    connection: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: SwoUserGroupMemberArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        props: dict[str, object] = {"connection": None, **args.props(),
+                                    **{k: None for k in SwoUserGroupMemberAttributes.model_fields}}
+        super().__init__(SwoUserGroupMemberProvider(), resource_name, props, opts)

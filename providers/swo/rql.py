@@ -33,6 +33,23 @@ def eq(field: str, value: str) -> str:
     return f"eq({field},{text})"
 
 
+def in_(field: str, values: list[str]) -> str:
+    """``in(field,("a","b"))``; raises ``ValueError`` for a value ``literal`` cannot carry."""
+    texts = [literal(v) for v in values]
+    if any(t is None for t in texts):
+        raise ValueError("a value holds both quote characters and cannot be an RQL literal")
+    return f"in({field},({','.join(texts)}))"  # type: ignore[arg-type]
+
+
+def any_(field: str, condition: str) -> str:
+    """``any(field,condition)``: some element of a list field meets the condition."""
+    return f"any({field},{condition})"
+
+
+def or_(*terms: str) -> str:
+    return terms[0] if len(terms) == 1 else f"or({','.join(terms)})"
+
+
 def and_(*terms: str) -> str:
     return terms[0] if len(terms) == 1 else f"and({','.join(terms)})"
 

@@ -102,7 +102,7 @@ class SymphonyGroupService(Service[SymphonyUserGroupInputs]):
     def __init__(self, client: "SymphonyClient") -> None:
         self.client = client
 
-    def get(self, group_id: str, inputs: SymphonyUserGroupInputs) -> dict[str, Any] | None:
+    def get(self, group_id: str, inputs: SymphonyUserGroupInputs, stored: dict[str, Any]) -> dict[str, Any] | None:
         group = self.client.get(group_id)
         return None if group is None else as_resource(group)
 

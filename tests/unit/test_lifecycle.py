@@ -33,7 +33,7 @@ class ShelfService(Service[ShelfInputs]):
     def __init__(self, store: dict[str, dict[str, Any]], calls: list[str], failures: list[Exception]) -> None:
         self.store, self.calls, self.failures = store, calls, failures
 
-    def get(self, id_: str, inputs: ShelfInputs) -> dict[str, Any] | None:
+    def get(self, id_: str, inputs: ShelfInputs, stored: dict[str, Any]) -> dict[str, Any] | None:
         self.calls.append("get")
         return self.store.get(id_)
 

@@ -423,6 +423,6 @@ def test_a_pager_that_never_ends_fails_instead_of_hanging(provider, rsps):
     # total is null and every page is full and the same: without a guard this would loop forever.
     rsps.get(LIST, json=page(*[group(f"UGR-0000-{i:04d}", name=f"G{i}") for i in range(100)], total=None) | {
         "$meta": {"pagination": {"offset": 0, "limit": 100, "total": None}}})
-    with pytest.raises(ProviderError, match="again with no new group"):
+    with pytest.raises(ProviderError, match="again with nothing new"):
         provider.create(dict(INPUTS))
     assert len(calls(rsps, "GET")) == 2

@@ -1,0 +1,220 @@
+"""SwoUserGroupMembers and SwoUserGroupMember against a mocked SoftwareOne API (responses)."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import unquote
+
+import pytest
+import requests
+import responses
+
+from providers.errors import ProviderError
+from providers.swo.members import SwoUserGroupMemberProvider, SwoUserGroupMembersProvider
+from tests.unit.helpers import FAST, SWO_TOKEN, SWO_URL, calls, configured
+
+ACC, GID = "ACC-1234-5678", "UGR-1111-2222"
+USERS = f"{SWO_URL}/public/v1/accounts/accounts/{ACC}/users"
+CONFIG = {"swo:apiUrl": SWO_URL, "swo:apiToken": SWO_TOKEN, **{f"swo:{k}": v for k, v in FAST.items()}}
+TRACE = "00-abc-def-01"
+
+
+class Tenant:
+    """An account's users and their groups, answering the account-user routes as the platform does."""
+
+    def __init__(self, rsps: responses.RequestsMock, users: dict[str, str], groups: dict[str, set[str]]) -> None:
+        self.emails, self.groups = users, groups  # {USR id: address}, {USR id: {UGR ids}}
+        self.drop_next_post = False
+        rsps.add_callback("GET", re.compile(re.escape(USERS) + r"\?.*"), self.listing)
+        rsps.add_callback("GET", re.compile(re.escape(USERS) + r"/USR-[\d-]+$"), self.one)
+        rsps.add_callback("POST", re.compile(re.escape(USERS) + r"/USR-[\d-]+/groups$"), self.add)
+        rsps.add_callback("DELETE", re.compile(re.escape(USERS) + r"/USR-[\d-]+/groups/UGR-[\d-]+$"), self.remove)
+        rsps.add(responses.GET, re.compile(re.escape(f"{SWO_URL}/public/v1/accounts/user-groups/{GID}") + r"\?.*"),
+                 json={"id": GID, "name": "Ops", "account": {"id": ACC}, "modules": [{"id": "MOD-1756"}]})
+
+    def view(self, uid: str) -> dict:
+        return {"id": uid, "user": {"id": uid, "email": self.emails[uid]},
+                "groups": [{"id": g} for g in sorted(self.groups[uid])]}
+
+    def listing(self, request):
+        query = unquote(request.url.split("?", 1)[1])
+        if "any(groups" in query:
+            gid = re.search(r'eq\(id,"(UGR-[\d-]+)"\)', query).group(1)
+            found = [u for u in self.emails if gid in self.groups[u]]
+        else:
+            wanted = re.findall(r'"([^"]+)"', query)
+            found = [u for u in self.emails if u in wanted or self.emails[u].casefold() in {w.casefold() for w in wanted}]
+        offset = int(re.search(r"offset=(\d+)", query).group(1))
+        data = [self.view(u) for u in sorted(found)][offset:offset + 100]
+        return 200, {}, json.dumps({"$meta": {"pagination": {"offset": offset, "limit": 100, "total": len(found)}},
+                                    "data": data})
+
+    def one(self, request):
+        uid = request.url.rsplit("/", 1)[1]
+        if uid not in self.emails:
+            return 404, {}, json.dumps({"title": "Not Found", "status": 404, "traceId": TRACE})
+        return 200, {}, json.dumps(self.view(uid))
+
+    def add(self, request):
+        uid = request.url.split("/users/")[1].split("/")[0]
+        if uid not in self.emails:
+            return 404, {}, json.dumps({"title": "Not Found", "status": 404, "traceId": TRACE})
+        self.groups[uid].add(json.loads(request.body)["id"])
+        if self.drop_next_post:
+            self.drop_next_post = False
+            raise requests.ConnectionError("connection reset by peer")  # done, but the answer is lost
+        return 200, {}, json.dumps(self.view(uid))
+
+    def remove(self, request):
+        uid, gid = re.search(r"/users/(USR-[\d-]+)/groups/(UGR-[\d-]+)$", request.url).groups()
+        if gid not in self.groups.get(uid, set()):
+            return 404, {}, json.dumps({"title": "Not Found", "status": 404, "traceId": TRACE})
+        if len(self.groups[uid]) == 1:
+            return 400, {}, json.dumps({"title": "One or more validation errors occurred.", "status": 400,
+                                        "detail": "An account user must belong to at least one user group.",
+                                        "traceId": TRACE})
+        self.groups[uid].discard(gid)
+        return 204, {}, ""
+
+
+@pytest.fixture
+def rsps():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
+        yield r
+
+
+@pytest.fixture
+def tenant(rsps) -> Tenant:
+    emails = {f"USR-1234-000{i}": f"user{i}@contoso.com" for i in range(1, 6)}
+    return Tenant(rsps, emails, {u: {"UGR-0000-0001"} for u in emails})
+
+
+def members(users, **extra):
+    return {"account_id": ACC, "group_id": GID, "users": users, "connection": "swo", **extra}
+
+
+def test_check_refuses_duplicates_bad_ids_and_bad_addresses_offline():
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    bad = provider.check({}, members(["USR-1234-0001", "usr-1234-0001x"])).failures
+    assert bad[0].property == "users[1]" and "neither a user id" in bad[0].reason
+    twice = provider.check({}, members(["Jane@contoso.com", "jane@CONTOSO.com"])).failures
+    assert twice[0].property == "users" and "'jane@CONTOSO.com' more than once" in twice[0].reason
+    assert provider.check({}, members(["jane@"])).failures[0].property.startswith("users")
+
+
+def test_check_names_an_unknown_user_at_preview_in_one_batched_lookup(rsps, tenant):
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    result = provider.check({}, members(["USR-1234-0001", "user2@contoso.com", "nobody@contoso.com"]))
+    assert [f.property for f in result.failures] == ["users"]
+    assert "nobody@contoso.com is not a user of account ACC-1234-5678" in result.failures[0].reason
+    assert len(calls(rsps, "GET", "/users?")) == 2  # one for ids, one for addresses
+
+
+def test_create_adds_the_declared_users_and_removes_the_others(rsps, tenant):
+    tenant.groups["USR-1234-0005"].add(GID)  # someone in the group before Pulumi
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    created = provider.create(members(["USR-1234-0001", "user2@contoso.com"]))
+    assert created.id == GID
+    assert created.outs["user_ids"] == ["USR-1234-0001", "USR-1234-0002"]
+    assert created.outs["resolved"] == {"USR-1234-0001": "USR-1234-0001", "user2@contoso.com": "USR-1234-0002"}
+    assert {u for u, gs in tenant.groups.items() if GID in gs} == {"USR-1234-0001", "USR-1234-0002"}
+    assert not calls(rsps, "PUT")  # never the replace-all of a user's groups
+
+
+def test_update_writes_only_the_difference(rsps, tenant):
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    olds = provider.create(members(["USR-1234-0001", "USR-1234-0002"])).outs
+    rsps.calls.reset()
+    updated = provider.update(GID, olds, members(["USR-1234-0001", "USR-1234-0003"]))
+    assert updated.outs["user_ids"] == ["USR-1234-0001", "USR-1234-0003"]
+    writes = [c for c in rsps.calls if c.request.method in ("POST", "DELETE")]
+    assert [(c.request.method, c.request.url.split("/users/")[1]) for c in writes] == [
+        ("POST", "USR-1234-0003/groups"), ("DELETE", f"USR-1234-0002/groups/{GID}")]
+    assert len(rsps.calls) == 3  # one id lookup, one add, one remove: the group is not listed
+
+
+def test_read_reports_users_added_and_removed_outside_pulumi_in_the_declared_spelling(rsps, tenant):
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    outs = provider.create(members(["user1@contoso.com", "USR-1234-0002"])).outs
+    tenant.groups["USR-1234-0004"].add(GID)
+    tenant.groups["USR-1234-0002"].discard(GID)
+    read = provider.read(GID, outs)
+    assert sorted(read.inputs["users"]) == ["USR-1234-0004", "user1@contoso.com"]
+    assert provider.diff(GID, read.outs, members(["user1@contoso.com", "USR-1234-0002"])).changes
+
+
+def test_read_drops_the_list_when_the_group_is_gone(rsps, tenant):
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    rsps.replace(responses.GET, re.compile(re.escape(f"{SWO_URL}/public/v1/accounts/user-groups/{GID}") + r"\?.*"),
+                 status=404, json={"title": "Not Found", "status": 404})
+    assert provider.read(GID, members(["USR-1234-0001"], resolved={}, user_ids=[])).id == ""
+
+
+def test_list_order_never_makes_a_diff():
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    assert not provider.diff(GID, members(["USR-1234-0001", "USR-1234-0002"]),
+                             members(["USR-1234-0002", "USR-1234-0001"])).changes
+
+
+def test_delete_removes_exactly_the_declared_users(rsps, tenant):
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    outs = provider.create(members(["USR-1234-0001", "USR-1234-0002"])).outs
+    tenant.groups["USR-1234-0003"].add(GID)  # added in the portal: not this resource's to remove
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)  # a later run (`pulumi destroy`)
+    provider.delete(GID, outs)
+    assert {u for u, gs in tenant.groups.items() if GID in gs} == {"USR-1234-0003"}
+
+
+def test_removing_a_users_last_group_names_user_group_message_and_trace_id(rsps, tenant):
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    tenant.groups["USR-1234-0001"] = {GID}  # the user's only group
+    outs = members(["USR-1234-0001"], user_ids=["USR-1234-0001"], resolved={"USR-1234-0001": "USR-1234-0001"})
+    with pytest.raises(ProviderError) as err:
+        provider.update(GID, outs, members([]))
+    text = str(err.value)
+    assert "removing user USR-1234-0001 from group UGR-1111-2222" in text
+    assert "at least one user group" in text and TRACE in text and "\n" not in text
+
+
+def test_an_unknown_id_fails_at_create_naming_it_before_any_write(rsps, tenant):
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    with pytest.raises(ProviderError, match="USR-9999-0001 is not a user of account ACC-1234-5678"):
+        provider.create(members(["USR-1234-0001", "USR-9999-0001"]))
+    assert not calls(rsps, "POST")
+
+
+def test_a_dropped_add_is_sent_again_and_counts_as_done(rsps, tenant):
+    provider = configured(SwoUserGroupMemberProvider, CONFIG)
+    tenant.drop_next_post = True
+    created = provider.create({"account_id": ACC, "group_id": GID, "user": "user3@contoso.com", "connection": "swo"})
+    assert created.id == f"{GID}/USR-1234-0003" and created.outs["email"] == "user3@contoso.com"
+    assert len(calls(rsps, "POST")) == 2 and GID in tenant.groups["USR-1234-0003"]
+
+
+def test_single_member_read_and_already_gone_delete(rsps, tenant):
+    provider = configured(SwoUserGroupMemberProvider, CONFIG)
+    props = {"account_id": ACC, "group_id": GID, "user": "USR-1234-0004", "connection": "swo"}
+    outs = provider.create(props).outs
+    assert provider.read(f"{GID}/USR-1234-0004", outs).id == f"{GID}/USR-1234-0004"
+    tenant.groups["USR-1234-0004"].discard(GID)  # removed in the portal
+    assert provider.read(f"{GID}/USR-1234-0004", outs).id == ""
+    provider = configured(SwoUserGroupMemberProvider, CONFIG)  # a later run
+    provider.delete(f"{GID}/USR-1234-0004", outs)  # already gone: success
+    assert tenant.groups["USR-1234-0004"] == {"UGR-0000-0001"}
+
+
+def test_an_additive_member_leaves_the_other_users_alone(rsps, tenant):
+    tenant.groups["USR-1234-0005"].add(GID)
+    provider = configured(SwoUserGroupMemberProvider, CONFIG)
+    provider.create({"account_id": ACC, "group_id": GID, "user": "USR-1234-0001", "connection": "swo"})
+    assert {u for u, gs in tenant.groups.items() if GID in gs} == {"USR-1234-0001", "USR-1234-0005"}
+
+
+def test_a_large_group_is_read_in_pages_not_per_user(rsps):
+    emails = {f"USR-1234-{i:04d}": f"u{i}@contoso.com" for i in range(1, 251)}
+    Tenant(rsps, emails, {u: {GID} for u in emails})
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    read = provider.read(GID, members([], resolved={}, user_ids=[]))
+    assert len(read.outs["user_ids"]) == 250
+    assert len(rsps.calls) == 1 + 3  # the group, then ceil(250 / 100) pages
