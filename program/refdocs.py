@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from program.stack_config import ENTRY_ONLY, SwoGroupEntry, SymphonyGroupEntry
+from program.stack_config import SwoGroupEntry, SymphonyGroupEntry
 from providers import fields
 from providers.swo.models import SwoUserGroupAttributes, SwoUserGroupInputs
 from providers.symphony.models import SymphonyUserGroupAttributes, SymphonyUserGroupInputs
@@ -30,6 +30,8 @@ BLOCK = re.compile(r"(<!-- generated: (\w+) -->\n)(.*?)(<!-- end generated -->)"
 ENTRY_ROWS = {  # stack-config-only fields: (argument column, on change)
     "key": ("(resource name)", "a new key is a new resource, unless the old one is in `formerKeys`"),
     "former_keys": ("(aliases)", "none: the resource is moved to the new key"),
+    "users": ("(`SwoUserGroupMembers` / `SwoUserGroupMember`)", "users added and removed one by one; the group "
+              "is untouched"),
 }
 
 
@@ -80,7 +82,7 @@ def arguments(page: Page) -> str:
         rows.append(f"| `{name}` | `{fields.config_name(page.inputs, name)}` | {_required(page.inputs, name)} | "
                     f"{_cell(page.inputs.model_fields[name].description or '')} | {_on_change(page.inputs, name)} |")
     extra = [n for n in page.entry.model_fields if n not in page.inputs.model_fields]
-    if set(extra) != set(ENTRY_ROWS) or set(extra) != ENTRY_ONLY:
+    if not set(extra) <= set(ENTRY_ROWS) or set(extra) != page.entry.entry_only:  # type: ignore[attr-defined]
         raise SystemExit(f"{page.entry.__name__}: stack-config-only fields {extra} need a row in ENTRY_ROWS")
     for name in extra:
         info = page.entry.model_fields[name]

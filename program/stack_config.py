@@ -21,18 +21,18 @@ import hashlib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Iterable, Mapping, Optional
+from typing import Annotated, Any, ClassVar, Iterable, Mapping, Optional, Union
 
 import pulumi
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
 
 from providers import fields
-from providers.errors import field_message, field_path
+from providers.errors import TAG_MARK, field_message, field_path
 from providers.config import redact_url
 from providers.swo import provider as swo_provider
-from providers.swo.models import AccountId, SwoUserGroupInputs
-from providers.swo.resource import SwoUserGroupArgs
+from providers.swo.models import AccountId, SwoUserGroupInputs, UserReference, unique_users
+from providers.swo.resource import SwoUserGroupArgs, SwoUserGroupMemberArgs, SwoUserGroupMembersArgs
 from providers.symphony import provider as symphony_provider
 from providers.symphony.models import SymphonyUserGroupInputs
 from providers.symphony.resource import SymphonyUserGroupArgs
@@ -49,7 +49,7 @@ class StackConfigError(pulumi.RunError):
     """A declared group list is invalid; the message names file, list, entry and field."""
 
 
-ENTRY_ONLY = {"key", "former_keys"}
+UserList = Annotated[list[UserReference], AfterValidator(unique_users)]
 KEY_RULE = f"`{KEY_PATTERN}`, unique per list"
 FORMER_KEYS_RULE = "keys the entry had before (each a key as above)"
 
@@ -65,11 +65,12 @@ class Entry(BaseModel):
 
     kind: ClassVar[str]
     args_class: ClassVar[type]
+    entry_only: ClassVar[frozenset[str]] = frozenset({"key", "former_keys"})  # not arguments of the resource
     key: Key = Field(description=KEY_RULE)
     former_keys: list[Key] = Field(default=[], alias="formerKeys", description=FORMER_KEYS_RULE)
 
     def args(self) -> Any:
-        return self.args_class(**self.model_dump(exclude=ENTRY_ONLY))
+        return self.args_class(**self.model_dump(exclude=set(self.entry_only)))
 
     def natural_key(self, tenant: str) -> tuple[Any, ...]:
         """What makes two entries the same group: the tenant and the fields the model marks as the key."""
@@ -88,15 +89,41 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
     args_class = SymphonyUserGroupArgs
 
 
+class AddUsers(BaseModel):
+    """``users: {add: [...]}``: only these users are managed; the group's other users are left alone."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    add: UserList
+
+
 class SwoGroupEntry(Entry, SwoUserGroupInputs):
     """One entry of ``usergroups:swoGroups`` (``accountId`` in YAML, as the model's metadata says)."""
 
     model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False)
     kind = "swoGroups"
     args_class = SwoUserGroupArgs
+    entry_only = Entry.entry_only | {"users"}  # the group's users are resources of their own
     account_id: AccountId = Field(alias=fields.config_name(SwoUserGroupInputs, "account_id"),
                                   **fields.spec(SwoUserGroupInputs.model_fields["account_id"].description or "",
                                                 **_meta(SwoUserGroupInputs, "account_id")))
+    users: Optional[Annotated[Union[Annotated[UserList, Tag(TAG_MARK + "list")], Annotated[AddUsers, Tag(TAG_MARK + "add")]],
+                              Discriminator(lambda v: TAG_MARK + ("add" if isinstance(v, (dict, AddUsers)) else "list"))]] = Field(
+        None, description="account users by id (`USR-NNNN-NNNN`) or e-mail address: a list is the group's whole "
+                          "list (`SwoUserGroupMembers`); `{add: [...]}` manages only those (`SwoUserGroupMember` "
+                          "each); absent: users are not managed")
+
+    def memberships(self, group_id: Any) -> list[tuple[str, Any, pulumi.ResourceOptions]]:
+        """The membership resources this entry declares: (resource name, args, options)."""
+        if self.users is None:
+            return []
+        if isinstance(self.users, AddUsers):
+            return [(f"{self.key}/{user}",
+                     SwoUserGroupMemberArgs(account_id=self.account_id, group_id=group_id, user=user,
+                                            connection=self.connection),
+                     pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f"{k}/{user}") for k in self.former_keys]))
+                    for user in self.users.add]
+        return [(self.key, SwoUserGroupMembersArgs(account_id=self.account_id, group_id=group_id, users=self.users,
+                                                   connection=self.connection), self.options())]
 
 
 class GroupConfig(BaseModel):

@@ -69,10 +69,15 @@ class TransportError(ProviderError):
         super().__init__(f"{api}: {method} {path} failed: {reason}")
 
 
+TAG_MARK = "~"  # prefixes pydantic union tags (``Tag("~list")``), which ``field_path`` leaves out
+
+
 def field_path(loc: Iterable[Any]) -> str:
     """A pydantic error location as users write it: ``modules[0]``, ``account.id``."""
     out = ""
     for part in loc:
+        if isinstance(part, str) and part.startswith(TAG_MARK):
+            continue  # which form of a union was tried: not a place users write
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "inputs"
 

@@ -68,6 +68,41 @@ class UserDirectory:
             return self._addresses.get(user_id)
 
 
+class Claims:
+    """Which membership resource holds which (group, user) in this run (one provider process).
+
+    Turning a group's ``users`` from a list into ``{add: [...]}`` (or back) makes the engine
+    create the new resources and then delete the old ones; without this, that delete would
+    remove the very users the new resources just took over.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[tuple[str, str], str] = {}
+
+    def claim(self, group_id: str, user_ids: Iterable[str], holder: str) -> None:
+        with self._lock:
+            for uid in user_ids:
+                self._held[(group_id, uid)] = holder
+
+    def others(self, group_id: str, user_ids: Iterable[str], holder: str) -> set[str]:
+        """Those of ``user_ids`` a resource other than ``holder`` took over in this run."""
+        with self._lock:
+            return {u for u in user_ids if self._held.get((group_id, u), holder) != holder}
+
+
+def _claims(connection: str) -> Claims:
+    return shared(("swo-claims", connection), Claims)
+
+
+def _leave_claimed(connection: str, group_id: str, user_ids: set[str], holder: str) -> set[str]:
+    taken = _claims(connection).others(group_id, user_ids, holder)
+    if taken:
+        warn(f"not removing {', '.join(sorted(taken))} from {group_id}: another resource of this stack took "
+             "them over in this run")
+    return user_ids - taken
+
+
 def _directory(connection: str, account_id: str) -> UserDirectory:
     return shared(("swo-users", connection, account_id), UserDirectory)
 
@@ -122,6 +157,7 @@ class SwoMembersService(Service[SwoUserGroupMembersInputs]):
         resolved = self._resolve(inputs, {})
         current = {u.id for u in self.client.group_users(inputs.account_id, inputs.group_id)}
         wanted = set(resolved.values())
+        _claims(inputs.connection).claim(inputs.group_id, wanted, "list")
         add_users(self.client, inputs.account_id, inputs.group_id, wanted - current)
         remove_users(self.client, inputs.account_id, inputs.group_id, current - wanted)
         return self._outputs(inputs, resolved)
@@ -132,6 +168,7 @@ class SwoMembersService(Service[SwoUserGroupMembersInputs]):
         known = {k: v for k, v in (olds.get("resolved") or {}).items() if k in inputs.users}
         resolved = self._resolve(inputs, known)
         before, wanted = set(olds.get("user_ids") or []), set(resolved.values())
+        _claims(inputs.connection).claim(inputs.group_id, wanted, "list")
         add_users(self.client, inputs.account_id, inputs.group_id, wanted - before)
         remove_users(self.client, inputs.account_id, inputs.group_id, before - wanted)
         return self._outputs(inputs, resolved)
@@ -150,7 +187,9 @@ class SwoMembersService(Service[SwoUserGroupMembersInputs]):
     def remove(self, id_: str, outputs: dict[str, Any]) -> None:
         # Exactly the users this resource manages (as declared), not everyone a refresh found.
         managed = set((outputs.get("resolved") or {}).values())
-        remove_users(self.client, outputs["account_id"], outputs["group_id"], managed)
+        connection = outputs.get("connection") or "swo"
+        remove_users(self.client, outputs["account_id"], outputs["group_id"],
+                     _leave_claimed(connection, outputs["group_id"], managed, "list"))
 
     @staticmethod
     def _outputs(inputs: SwoUserGroupMembersInputs, resolved: dict[str, str]) -> dict[str, Any]:
@@ -170,6 +209,7 @@ class SwoMemberService(Service[SwoUserGroupMemberInputs]):
         if unknown:
             raise _unknown_users(inputs.account_id, inputs.group_id, unknown)
         user_id = resolved[inputs.user]
+        _claims(inputs.connection).claim(inputs.group_id, [user_id], "add")
         _write("adding", user_id, inputs.group_id,
                lambda: self.client.add_to_group(inputs.account_id, user_id, inputs.group_id))
         return {"id": f"{inputs.group_id}/{user_id}", "account_id": inputs.account_id, "group_id": inputs.group_id,
@@ -188,6 +228,8 @@ class SwoMemberService(Service[SwoUserGroupMemberInputs]):
 
     def remove(self, id_: str, outputs: dict[str, Any]) -> None:
         group_id, _, user_id = id_.partition("/")
+        if not _leave_claimed(outputs.get("connection") or "swo", group_id, {user_id}, "add"):
+            return
         _write("removing", user_id, group_id,
                lambda: self.client.remove_from_group(outputs["account_id"], user_id, group_id))
 

@@ -13,6 +13,7 @@ import pytest
 
 from program.stack_config import SwoGroupEntry, SymphonyGroupEntry
 from providers import fields
+from providers.swo import members
 from providers.swo import models as swo_models
 from providers.swo import resource as swo_resource
 from providers.swo.provider import SwoUserGroupProvider
@@ -39,7 +40,7 @@ def test_args_outputs_and_entries_match_the_model(provider, args, resource, attr
     assert {f.name for f in dataclasses.fields(args)} == inputs
     annotated = {n for n, t in vars(resource).get("__annotations__", {}).items() if "Output" in str(t)}
     assert annotated == inputs | set(attributes.model_fields)
-    assert set(entry.model_fields) == inputs | {"key", "former_keys"}
+    assert set(entry.model_fields) == inputs | entry.entry_only
     for name in inputs:  # the stack-config spelling is the one the model declares
         alias = entry.model_fields[name].alias
         assert (alias or name) == fields.config_name(model, name), name
@@ -88,3 +89,18 @@ def test_a_field_forgotten_in_the_metadata_would_still_be_compared():
         colour: str = Field("red", description="a new field")
 
     assert "colour" in fields.domain_fields(Extended)
+
+
+@pytest.mark.parametrize("provider,args,resource,attributes", [
+    pytest.param(members.SwoUserGroupMembersProvider, swo_resource.SwoUserGroupMembersArgs,
+                 swo_resource.SwoUserGroupMembers, swo_models.SwoUserGroupMembersAttributes, id="swo-members"),
+    pytest.param(members.SwoUserGroupMemberProvider, swo_resource.SwoUserGroupMemberArgs,
+                 swo_resource.SwoUserGroupMember, swo_models.SwoUserGroupMemberAttributes, id="swo-member"),
+])
+def test_membership_args_and_outputs_match_the_model(provider, args, resource, attributes):
+    inputs = set(provider.inputs_model.model_fields)
+    assert {f.name for f in dataclasses.fields(args)} == inputs
+    annotated = {n for n, t in vars(resource).get("__annotations__", {}).items() if "Output" in str(t)}
+    assert annotated == inputs | set(attributes.model_fields)
+    assert set(provider.natural_key_fields) >= {"account_id", "group_id", "connection"}
+    assert not provider.lookup  # membership writes are upserts: nothing to look up first

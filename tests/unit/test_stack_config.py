@@ -143,3 +143,29 @@ def test_unusual_names_get_a_valid_suggested_key(name):
                                       ("Ünïcödé", "unicode"), ("  Ops  ", "ops")])
 def test_suggested_keys_are_the_slugs_users_expect(name, key):
     assert stack_config.slug(name) == key
+
+
+SWO_ENTRY = {"key": "proc", "accountId": "ACC-1234-5678", "name": "Procurement", "modules": ["MOD-1756"]}
+
+
+def test_users_as_a_whole_list_or_as_additions():
+    whole = load(swoGroups=[{**SWO_ENTRY, "users": ["USR-1234-0001", "jane.doe@contoso.com"]}]).swo[0][1]
+    ((name, args, _),) = whole.memberships("UGR-1111-2222")
+    assert name == "proc" and args.users == ["USR-1234-0001", "jane.doe@contoso.com"]
+    assert not hasattr(whole.args(), "users")  # the group resource itself never carries users
+    added = load(swoGroups=[{**SWO_ENTRY, "formerKeys": ["old"], "users": {"add": ["USR-1234-0002"]}}]).swo[0][1]
+    ((name, args, opts),) = added.memberships("UGR-1111-2222")
+    assert name == "proc/USR-1234-0002" and args.user == "USR-1234-0002"
+    assert [a.name for a in opts.aliases] == ["old/USR-1234-0002"]
+    assert load(swoGroups=[SWO_ENTRY]).swo[0][1].memberships("UGR-1111-2222") == []
+
+
+@pytest.mark.parametrize("users,expect", [
+    (["USR-1234-0001", "USR-1234-0001"], "users: lists 'USR-1234-0001' more than once"),
+    (["jane"], "'jane' is neither a user id"),
+    ({"add": ["a@b"]}, "is not a valid e-mail address"),
+    ({"remove": ["USR-1234-0001"]}, "users.remove: is not a known field"),
+])
+def test_bad_users_are_refused_naming_the_entry(users, expect):
+    text = problems(swoGroups=[{**SWO_ENTRY, "users": users}])
+    assert "usergroups:swoGroups[0] ('proc')" in text and expect in text

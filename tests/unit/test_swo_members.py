@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 import requests
 import responses
+from pulumi.dynamic import Config, ConfigureRequest
 
 from providers.errors import ProviderError
 from providers.swo.members import SwoUserGroupMemberProvider, SwoUserGroupMembersProvider
@@ -218,3 +219,15 @@ def test_a_large_group_is_read_in_pages_not_per_user(rsps):
     read = provider.read(GID, members([], resolved={}, user_ids=[]))
     assert len(read.outs["user_ids"]) == 250
     assert len(rsps.calls) == 1 + 3  # the group, then ceil(250 / 100) pages
+
+
+def test_switching_a_list_to_additions_in_one_run_removes_nobody(rsps, tenant):
+    whole = configured(SwoUserGroupMembersProvider, CONFIG)
+    outs = whole.create(members(["USR-1234-0001", "USR-1234-0002"])).outs
+    # Next run: the entry's users became {add: [USR-1234-0001]}: the engine creates the new, then deletes the old.
+    one = configured(SwoUserGroupMemberProvider, CONFIG)
+    one.create({"account_id": ACC, "group_id": GID, "user": "USR-1234-0001", "connection": "swo"})
+    old = SwoUserGroupMembersProvider()  # same process: the run's claims are shared
+    old.configure(ConfigureRequest(Config(CONFIG, "usergroups")))
+    old.delete(GID, outs)
+    assert {u for u, gs in tenant.groups.items() if GID in gs} == {"USR-1234-0001"}
