@@ -79,6 +79,23 @@ class Claims:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._held: dict[tuple[str, str], str] = {}
+        self._forms: dict[str, set[str]] = {}
+
+    def enter(self, group_id: str, form: str) -> None:
+        """Records that a resource of ``form`` ("list" or "add") writes the group's users in this run.
+
+        A whole list and additive members on one group would undo each other at every ``up``
+        (the list removes the added user, the member adds it again), so the second form fails.
+        """
+        with self._lock:
+            forms = self._forms.setdefault(group_id, set())
+            forms.add(form)
+            both = len(forms) > 1
+        if both:
+            raise ProviderError(
+                f"{group_id} has both a whole user list (SwoUserGroupMembers, `users: [...]`) and additive users "
+                "(SwoUserGroupMember, `users: {add: [...]}`) in this stack: the list would remove the added users at "
+                "every update. Put the users in the list, or manage the group with additive users only")
 
     def claim(self, group_id: str, user_ids: Iterable[str], holder: str) -> None:
         with self._lock:
@@ -154,6 +171,7 @@ class SwoMembersService(Service[SwoUserGroupMembersInputs]):
         return {u: known.get(u) or resolved[u] for u in inputs.users}
 
     def create(self, inputs: SwoUserGroupMembersInputs) -> dict[str, Any]:
+        _claims(inputs.connection).enter(inputs.group_id, "list")
         resolved = self._resolve(inputs, {})
         current = {u.id for u in self.client.group_users(inputs.account_id, inputs.group_id)}
         wanted = set(resolved.values())
@@ -165,6 +183,7 @@ class SwoMembersService(Service[SwoUserGroupMembersInputs]):
     def update(self, id_: str, inputs: SwoUserGroupMembersInputs, olds: dict[str, Any]) -> dict[str, Any]:
         # Only the difference from the stored state (which `refresh` brings up to date): a one-user
         # change is one write, not a listing of the whole group.
+        _claims(inputs.connection).enter(inputs.group_id, "list")
         known = {k: v for k, v in (olds.get("resolved") or {}).items() if k in inputs.users}
         resolved = self._resolve(inputs, known)
         before, wanted = set(olds.get("user_ids") or []), set(resolved.values())
@@ -204,6 +223,7 @@ class SwoMemberService(Service[SwoUserGroupMemberInputs]):
         self.client = client
 
     def create(self, inputs: SwoUserGroupMemberInputs) -> dict[str, Any]:
+        _claims(inputs.connection).enter(inputs.group_id, "add")
         directory = _directory(inputs.connection, inputs.account_id)
         resolved, unknown = directory.resolve(self.client, inputs.account_id, [inputs.user])
         if unknown:

@@ -231,3 +231,14 @@ def test_switching_a_list_to_additions_in_one_run_removes_nobody(rsps, tenant):
     old.configure(ConfigureRequest(Config(CONFIG, "usergroups")))
     old.delete(GID, outs)
     assert {u for u, gs in tenant.groups.items() if GID in gs} == {"USR-1234-0001"}
+
+
+def test_a_list_and_additive_users_on_one_group_in_one_run_fail_before_writing(rsps, tenant):
+    whole = configured(SwoUserGroupMembersProvider, CONFIG)
+    whole.create(members(["USR-1234-0001"]))
+    one = SwoUserGroupMemberProvider()
+    one.configure(ConfigureRequest(Config(CONFIG, "usergroups")))
+    rsps.calls.reset()
+    with pytest.raises(ProviderError, match="has both a whole user list .* and additive users"):
+        one.create({"account_id": ACC, "group_id": GID, "user": "USR-1234-0002", "connection": "swo"})
+    assert not calls(rsps, "POST") and GID not in tenant.groups["USR-1234-0002"]
