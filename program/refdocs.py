@@ -22,7 +22,14 @@ from pydantic import BaseModel
 
 from program.stack_config import SwoGroupEntry, SymphonyGroupEntry
 from providers import fields
-from providers.swo.models import SwoUserGroupAttributes, SwoUserGroupInputs
+from providers.swo.models import (
+    SwoUserGroupAttributes,
+    SwoUserGroupInputs,
+    SwoUserGroupMemberAttributes,
+    SwoUserGroupMemberInputs,
+    SwoUserGroupMembersAttributes,
+    SwoUserGroupMembersInputs,
+)
 from providers.symphony.models import SymphonyUserGroupAttributes, SymphonyUserGroupInputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +48,7 @@ class Page:
 
     path: str
     inputs: type[BaseModel]
-    entry: type[BaseModel]
+    entry: type[BaseModel] | None  # None: the resource has no stack-config list of its own
     attributes: type[BaseModel]
     id_meaning: str
 
@@ -51,6 +58,10 @@ PAGES = (
          "the group id, `UGR-NNNN-NNNN`"),
     Page("docs/symphony-user-group.md", SymphonyUserGroupInputs, SymphonyGroupEntry, SymphonyUserGroupAttributes,
          "the group id"),
+    Page("docs/swo-user-group-members.md", SwoUserGroupMembersInputs, None, SwoUserGroupMembersAttributes,
+         "the group id, `UGR-NNNN-NNNN` (one list per group)"),
+    Page("docs/swo-user-group-member.md", SwoUserGroupMemberInputs, None, SwoUserGroupMemberAttributes,
+         "`<group id>/<user id>`, e.g. `UGR-1234-5678/USR-1234-0001`"),
 )
 
 
@@ -76,8 +87,14 @@ def _cell(text: str) -> str:
 
 
 def arguments(page: Page) -> str:
-    rows = ["| argument | stack-config field | required | rules | on change |", "|---|---|---|---|---|"]
     own = fields.domain_fields(page.inputs)
+    if page.entry is None:  # declared in programs (or through another resource's entry) only
+        rows = ["| argument | required | rules | on change |", "|---|---|---|---|"]
+        for name in (*own, *(n for n in page.inputs.model_fields if n not in own)):
+            rows.append(f"| `{name}` | {_required(page.inputs, name)} | "
+                        f"{_cell(page.inputs.model_fields[name].description or '')} | {_on_change(page.inputs, name)} |")
+        return "\n".join(rows) + "\n"
+    rows = ["| argument | stack-config field | required | rules | on change |", "|---|---|---|---|---|"]
     for name in (*own, *(n for n in page.inputs.model_fields if n not in own)):  # the group's fields first
         rows.append(f"| `{name}` | `{fields.config_name(page.inputs, name)}` | {_required(page.inputs, name)} | "
                     f"{_cell(page.inputs.model_fields[name].description or '')} | {_on_change(page.inputs, name)} |")
@@ -98,6 +115,8 @@ def _type(annotation: object) -> str:
         return _type(args[0])
     if typing.get_origin(annotation) is list:
         return f"list of {_type(args[0])}"
+    if typing.get_origin(annotation) is dict:
+        return f"map of {_type(args[0])} to {_type(args[1])}"
     return {str: "string", int: "int", bool: "bool", float: "number"}.get(annotation, str(annotation))  # type: ignore[arg-type]
 
 

@@ -82,8 +82,8 @@ class SwoUserGroupAttributes(BaseModel):
     account_name: Optional[str] = Field(None, description="the account's name")
     revision: int = Field(0, description="1 after create, +1 per update (by anyone)")
     is_default: bool = Field(False, description='whether this is the account\'s default group ("Administrators")')
-    user_ids: list[str] = Field([], description="the users in the group (read-only: membership is managed on "
-                                                "account users)")
+    user_ids: list[str] = Field([], description="the users in the group (read-only here: manage them with "
+                                                "`SwoUserGroupMembers` or `SwoUserGroupMember`)")
     created_at: Optional[str] = Field(None, description="ISO 8601 timestamp from the group's audit")
     updated_at: Optional[str] = Field(None, description="ISO 8601 timestamp of the last update (the creation "
                                                         "time until one)")

@@ -14,8 +14,8 @@ def test_committed_tables_are_current():
 def test_a_changed_description_makes_the_page_stale(tmp_path: Path, monkeypatch):
     page = refdocs.PAGES[0]
     (tmp_path / "docs").mkdir()
-    (tmp_path / page.path).write_text((refdocs.ROOT / page.path).read_text())
-    (tmp_path / refdocs.PAGES[1].path).write_text((refdocs.ROOT / refdocs.PAGES[1].path).read_text())
+    for each in refdocs.PAGES:
+        (tmp_path / each.path).write_text((refdocs.ROOT / each.path).read_text())
     assert refdocs.stale_pages(tmp_path) == []
     monkeypatch.setattr(page.inputs.model_fields["name"], "description", "something else")
     assert refdocs.stale_pages(tmp_path) == [page.path]
