@@ -145,15 +145,100 @@ def fmt_requests(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(short.items())) or "0"
 
 
+MEMBER_STEPS = ("create", "no-op up", "no-op up without users", "refresh", "change one user", "destroy")
+MEMBERS_HEADING = "## Group users"
+
+
+def swo_members_cycle(project: PulumiProject, emu: Emulators, n_users: int, results: dict[str, StepResult]) -> None:
+    """One SoftwareOne group whose entry lists ``n_users`` account users (``SwoUserGroupMembers``)."""
+    seeded = emu.swo.seed_users("ACC-1234-5678", [{} for _ in range(n_users + 1)])
+    ids = [u["id"] for u in seeded]
+    entry = {"key": "big", "accountId": "ACC-1234-5678", "name": "Everyone", "modules": ["MOD-1756"]}
+    with_users = {"usergroups:swoGroups": [{**entry, "users": ids[:n_users]}], "usergroups:symphonyGroups": []}
+    steps = [
+        ("create", with_users, ["up", "--yes", "--skip-preview"]),
+        ("no-op up", with_users, ["up", "--yes"]),  # with its preview: the whole no-op up a user runs
+        ("refresh", with_users, ["refresh", "--yes", "--skip-preview"]),
+        ("change one user", {"usergroups:swoGroups": [{**entry, "users": ids[1:n_users + 1]}]},
+         ["up", "--yes", "--skip-preview"]),
+        ("destroy", None, ["destroy", "--yes", "--skip-preview"]),
+    ]
+    for step, config, args in steps:
+        if config is not None:
+            set_config(project, config)
+        seconds, counts, rss = timed(project, args, emu)
+        r = results.setdefault(step, StepResult())
+        r.seconds.append(seconds)
+        r.requests.append(counts)
+        r.peak_rss_mb = max(r.peak_rss_mb, rss)
+    # The same no-op up for the group alone: what the users resource adds to it.
+    emu.reset()
+    set_config(project, {"usergroups:swoGroups": [entry]})
+    project.run("up", "--yes", "--skip-preview").ok()
+    seconds, counts, rss = timed(project, ["up", "--yes"], emu)
+    r = results.setdefault("no-op up without users", StepResult())
+    r.seconds.append(seconds)
+    r.requests.append(counts)
+    project.run("destroy", "--yes", "--skip-preview").ok()
+
+
+def members_report(results: dict[str, StepResult], n_users: int, args: argparse.Namespace) -> list[str]:
+    page = 100
+    goals = {"refresh": f"≤ {math.ceil(n_users / page) + 2} for the users", "change one user": "≤ 3",
+             "no-op up": "≤ 2 × the time without users"}
+    lines = [
+        MEMBERS_HEADING,
+        "",
+        f"One SoftwareOne group whose entry lists {n_users} account users (`SwoUserGroupMembers`), median of "
+        f"{args.repeat} runs, {args.latency_ms:g} ms per request. *No-op up* includes its preview (as a user "
+        "runs it) and *no-op up without users* is the same for the stack with the group alone; *change one user* "
+        "swaps one user for another (one add, one remove); *refresh* reads the group twice (its own resource and "
+        "the users resource, which notices a deleted group) and lists the group's users 100 a page; "
+        "*requests* are all the emulator counted.",
+        "",
+        "| step | s | requests | goal | provider peak RSS MiB |",
+        "|---|---|---|---|---|",
+    ]
+    for step in MEMBER_STEPS:
+        r = results[step]
+        median_run = sorted(range(len(r.seconds)), key=lambda i: r.seconds[i])[len(r.seconds) // 2]
+        total = sum(r.requests[median_run].values())
+        rss = f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb else "not sampled"
+        lines.append(f"| {step} | {statistics.median(r.seconds):.2f} | {total}: {fmt_requests(r.requests[median_run])} "
+                     f"| {goals.get(step, '')} | {rss} |")
+    return lines
+
+
+def run_members(base: Path, bot, emu: Emulators, args: argparse.Namespace) -> list[str]:
+    results: dict[str, StepResult] = {}
+    for r in range(args.repeat):
+        emu.reset()
+        project = PulumiProject(base / f"members-{r}", stack="bench")
+        project.init({"symphony:podUrl": emu.symphony_url, "symphony:botUsername": bot.username,
+                      "swo:apiUrl": emu.swo_url},
+                     {"symphony:botPrivateKey": bot.private_pem, "swo:apiToken": SWO_TOKEN})
+        swo_members_cycle(project, emu, args.member_users, results)
+        project.cleanup()
+        print(f"bench: group users N={args.member_users} run {r + 1}/{args.repeat}: "
+              + ", ".join(f"{s} {results[s].seconds[-1]:.2f}s" for s in MEMBER_STEPS), flush=True)
+    return members_report(results, args.member_users, args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="10,100,500")
     parser.add_argument("--latency-ms", type=float, default=25.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--member-users", type=int, default=2000, help="users of the group-users benchmark")
+    parser.add_argument("--only", choices=("groups", "members"),
+                        help="run one table; the other is kept as it is in --out")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     latency = args.latency_ms / 1000
+    out = Path(args.out)
+    previous = out.read_text() if out.exists() else ""
+    kept_groups, _, kept_members = previous.partition(MEMBERS_HEADING)
 
     table: dict[tuple[str, int], dict[str, StepResult]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -161,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         bot = make_bot_key(base / "keys", "bench-bot")
         emu = Emulators(base / "emu", bot, SWO_TOKEN, "unused", latency_ms=args.latency_ms).start()
         try:
-            for n in sizes:
+            members = run_members(base, bot, emu, args) if args.only != "groups" else None
+            for n in (sizes if args.only != "members" else []):
                 for kind in ("baseline", "baseline-state", "symphony", "swo"):
                     results: dict[str, StepResult] = {}
                     for r in range(args.repeat):
@@ -183,9 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             emu.stop()
 
-    lines = report(table, sizes, latency, args)
-    print("\n".join(lines))
-    Path(args.out).write_text("\n".join(lines) + "\n")
+    groups_text = "\n".join(report(table, sizes, latency, args)) + "\n\n" if args.only != "members" \
+        else kept_groups
+    members_text = "\n".join(members) + "\n" if members is not None \
+        else (MEMBERS_HEADING + kept_members if kept_members else "")
+    print(groups_text + members_text)
+    out.write_text(groups_text + members_text)
     return 0
 
 

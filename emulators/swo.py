@@ -189,15 +189,17 @@ class SwoApi(EmulatedApi):
             if group.get("isDefault"):
                 return self.error(400, "The default user group of an account cannot be deleted.",
                                   {"isDefault": ["The default user group cannot be deleted."]})
-            if group.get("users"):
-                n = len(group["users"])
+            users = self._with_users(group)["users"]
+            if users:
+                n = len(users)
                 return self.error(400, f"The user group has {n} user(s) assigned and cannot be deleted.",
                                   {"users": [f"The user group has {n} user(s) assigned."]})
             self.store.delete(group["id"])
         return Response(204)
 
     def list_groups(self, request: Request) -> Response:
-        return self._listing(request, self._groups(), self._project)
+        members = self._members()
+        return self._listing(request, [self._with_users(g, members) for g in self._groups()], self._project)
 
     def _listing(self, request: Request, docs: list[dict[str, Any]],
                  project: Any) -> Response:
@@ -244,9 +246,11 @@ class SwoApi(EmulatedApi):
     # -- account users and their groups (membership lives on the user) ---------------------
     def list_users(self, request: Request) -> Response:
         account = request.path_params["account"]
-        # Filters see the user as the API shows it (groups as references).
-        return self._listing(request, [self._user_view(u) for u in self._users() if u["account"]["id"] == account],
-                             lambda view, _sel: view)
+        # Filters see the user as the API shows it (groups as references); the groups are read once.
+        docs = self.store.all()
+        groups = {d["id"]: d for d in docs if not d.get("_kind")}
+        users = [d for d in docs if d.get("_kind") == USER_KIND and d["account"]["id"] == account]
+        return self._listing(request, [self._user_view(u, groups) for u in users], lambda view, _sel: view)
 
     def get_user(self, request: Request) -> Response:
         user = self._user(request)
@@ -313,22 +317,31 @@ class SwoApi(EmulatedApi):
         return self.error(404, f"User {request.path_params['user']} not found in account {request.path_params['account']}")
 
     def _set_groups(self, user: dict[str, Any], group_ids: list[str]) -> None:
-        """The user's groups, and each group's read-only ``users`` view, kept in step."""
-        ref = {"id": user["id"], "name": user["user"]["name"]}
-        for gid in set(user["groups"]) | set(group_ids):
-            group = self.store.get(gid)
-            if group is None:
-                continue
-            others = [u for u in group.get("users") or [] if u["id"] != user["id"]]
-            group["users"] = others + ([ref] if gid in group_ids else [])
-            self.store.put(gid, group)
+        """The user's groups: membership is stored on the user only (the group's ``users`` is derived)."""
         user["groups"] = group_ids
         self.store.put(user["id"], user)
 
-    def _user_view(self, user: dict[str, Any]) -> dict[str, Any]:
+    def _members(self) -> dict[str, list[dict[str, Any]]]:
+        """Each group's users, from the account users' groups (one pass over the store)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for doc in self.store.all():
+            if doc.get("_kind") == USER_KIND:
+                for gid in doc["groups"]:
+                    out.setdefault(gid, []).append({"id": doc["id"], "name": doc["user"]["name"]})
+        return out
+
+    def _with_users(self, group: dict[str, Any], members: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+        """The group as the API shows it: ``users`` is the reverse view of the account users' groups
+        (plus any set directly by the admin routes, e.g. the Default group's owner)."""
+        members = self._members() if members is None else members
+        direct = group.get("users") or []
+        derived = [u for u in members.get(group["id"], []) if u["id"] not in {d["id"] for d in direct}]
+        return {**group, "users": direct + derived}
+
+    def _user_view(self, user: dict[str, Any], known: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
         groups = []
         for gid in user["groups"]:
-            group = self.store.get(gid) or {}
+            group = (known.get(gid) if known is not None else self.store.get(gid)) or {}
             groups.append({"id": gid, "name": group.get("name"), "isDefault": bool(group.get("isDefault"))})
         return {"id": user["id"], "status": user.get("status", "Active"), "user": user["user"],
                 "account": user["account"], "groups": groups}
@@ -357,6 +370,8 @@ class SwoApi(EmulatedApi):
         return [f for f in self.settings["omitted_fields"] if not selection.get(f)]
 
     def _project(self, group: dict[str, Any], selection: dict[str, bool], single: bool = False) -> dict[str, Any]:
+        if single:
+            group = self._with_users(group)
         hidden = set(self._omitted(selection)) | {f for f, shown in selection.items() if not shown}
         hidden.discard("id")
         view = {k: v for k, v in _view(group).items() if k not in hidden}
@@ -428,7 +443,8 @@ class SwoApi(EmulatedApi):
                     group["modules"] = [_ref(m["id"], "Module") for m in group.get("modules") or []]
                     self.store.put(group["id"], group)
                 return Response(201, group)
-            return Response(200, self._groups())
+            members = self._members()
+            return Response(200, [self._with_users(g, members) for g in self._groups()])
         if path == "/users" and request.method == "POST":  # seed account users: {"account": ..., "users": [...]}
             body = request.json() or {}
             return Response(201, self.seed_users(body["account"], body.get("users") or []))
