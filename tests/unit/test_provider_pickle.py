@@ -10,6 +10,7 @@ import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
+from providers.swo.members import SwoUserGroupMemberProvider, SwoUserGroupMembersProvider
 from providers.swo.provider import SwoUserGroupProvider
 from providers.symphony.provider import SymphonyUserGroupProvider
 from tests.harness import ROOT
@@ -18,7 +19,8 @@ SECRETS = {"swo:apiToken": "idt:TKN-1111-2222:pickle-secret", "symphony:sessionT
            "symphony:botPrivateKey": "-----BEGIN PRIVATE KEY-----\nPICKLEKEYFRAGMENT\n-----END PRIVATE KEY-----"}
 
 
-@pytest.mark.parametrize("cls", [SwoUserGroupProvider, SymphonyUserGroupProvider])
+@pytest.mark.parametrize("cls", [SwoUserGroupProvider, SymphonyUserGroupProvider, SwoUserGroupMembersProvider,
+                                 SwoUserGroupMemberProvider])
 def test_blob_has_no_secret_and_loads_in_a_fresh_process(cls):
     provider = cls()
     provider.configure(ConfigureRequest(Config(SECRETS, "usergroups")))  # even a configured one

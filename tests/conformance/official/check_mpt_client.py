@@ -101,3 +101,37 @@ def test_default_group_cannot_be_deleted(groups):
     with pytest.raises(MPTAPIError) as err:
         groups.delete(default.id)
     assert err.value.status_code == 400 and "default" in err.value.detail.lower()
+
+
+def test_account_user_groups_add_list_remove(swo_url, swo_token, swo_admin, groups):
+    """Membership through the client's own account-user services (the paths the platform kept)."""
+    client = MPTClient.from_config(authentication=BearerTokenAuthentication(swo_token), base_url=swo_url)
+    ops = groups.create(body("Ops"))
+    seeded = swo_admin.post("/users", json={"account": ACCOUNT, "users": [{"email": "jane@contoso.com"},
+                                                                           {"email": "joe@contoso.com"}]})
+    jane, joe = seeded.raise_for_status().json()
+    users = client.accounts.accounts.users(ACCOUNT)
+    users.groups(jane["id"]).create({"id": ops.id})
+    users.groups(jane["id"]).create({"id": ops.id})  # adding a group the user has is no change
+    member = users.get(jane["id"])
+    assert [g.id for g in member.groups].count(ops.id) == 1 and member.user.email == "jane@contoso.com"
+
+    in_ops = users.filter(RQLQuery(id=ops.id).any("groups")).order_by("id")
+    assert [u.id for u in in_ops.iterate()] == [jane["id"]]
+    by_mail = users.filter(RQLQuery().n("user.email").in_(["joe@contoso.com"]))
+    assert [u.id for u in by_mail.iterate()] == [joe["id"]]
+    assert [u.id for u in groups.get(ops.id, select=["users"]).users] == [jane["id"]]
+
+    with pytest.raises(MPTAPIError) as err:
+        groups.delete(ops.id)  # still has a user
+    assert err.value.status_code == 400 and err.value.trace_id
+
+    users.groups(jane["id"]).delete(ops.id)
+    with pytest.raises(MPTAPIError) as err:
+        users.groups(jane["id"]).delete(ops.id)  # no longer in it
+    assert err.value.status_code == 404
+    default = jane["groups"][0]["id"]
+    with pytest.raises(MPTAPIError) as err:
+        users.groups(jane["id"]).delete(default)  # the user's last group
+    assert err.value.status_code == 400 and "at least one" in err.value.detail
+    groups.delete(ops.id)
