@@ -11,22 +11,20 @@ as done. So an ambiguous failure is answered by sending the same write again.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Iterable
 
 from pulumi.dynamic import CheckFailure
 
 from ..cache import shared
 from ..config import Checks
-from ..errors import ApiError, ConfigError, ProviderError
+from ..errors import ConfigError, ProviderError
 from ..lifecycle import Provider, Service, warn
+from ..membership import claims, leave_claimed, write_each
 from .models import USER_ID, AccountUser, SwoUserGroupMemberInputs, SwoUserGroupMembersInputs
 from .provider import connect, connection_settings
 
 if TYPE_CHECKING:
     from .client import SwoClient
-
-WRITERS = 8  # parallel membership writes: the API has one call per user and group
 
 
 class UserDirectory:
@@ -68,56 +66,13 @@ class UserDirectory:
             return self._addresses.get(user_id)
 
 
-class Claims:
-    """Which membership resource holds which (group, user) in this run (one provider process).
-
-    Turning a group's ``users`` from a list into ``{add: [...]}`` (or back) makes the engine
-    create the new resources and then delete the old ones; without this, that delete would
-    remove the very users the new resources just took over.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._held: dict[tuple[str, str], str] = {}
-        self._forms: dict[str, set[str]] = {}
-
-    def enter(self, group_id: str, form: str) -> None:
-        """Records that a resource of ``form`` ("list" or "add") writes the group's users in this run.
-
-        A whole list and additive members on one group would undo each other at every ``up``
-        (the list removes the added user, the member adds it again), so the second form fails.
-        """
-        with self._lock:
-            forms = self._forms.setdefault(group_id, set())
-            forms.add(form)
-            both = len(forms) > 1
-        if both:
-            raise ProviderError(
-                f"{group_id} has both a whole user list (SwoUserGroupMembers, `users: [...]`) and additive users "
+LIST_AND_ADD = ("both a whole user list (SwoUserGroupMembers, `users: [...]`) and additive users "
                 "(SwoUserGroupMember, `users: {add: [...]}`) in this stack: the list would remove the added users at "
                 "every update. Put the users in the list, or manage the group with additive users only")
 
-    def claim(self, group_id: str, user_ids: Iterable[str], holder: str) -> None:
-        with self._lock:
-            for uid in user_ids:
-                self._held[(group_id, uid)] = holder
 
-    def others(self, group_id: str, user_ids: Iterable[str], holder: str) -> set[str]:
-        """Those of ``user_ids`` a resource other than ``holder`` took over in this run."""
-        with self._lock:
-            return {u for u in user_ids if self._held.get((group_id, u), holder) != holder}
-
-
-def _claims(connection: str) -> Claims:
-    return shared(("swo-claims", connection), Claims)
-
-
-def _leave_claimed(connection: str, group_id: str, user_ids: set[str], holder: str) -> set[str]:
-    taken = _claims(connection).others(group_id, user_ids, holder)
-    if taken:
-        warn(f"not removing {', '.join(sorted(taken))} from {group_id}: another resource of this stack took "
-             "them over in this run")
-    return user_ids - taken
+def _scope(connection: str) -> tuple[str, ...]:
+    return ("swo", connection)
 
 
 def _directory(connection: str, account_id: str) -> UserDirectory:
@@ -130,30 +85,12 @@ def _unknown_users(account_id: str, group_id: str, unknown: list[str]) -> Provid
                          "invite them in the Marketplace portal first, or fix the id or address")
 
 
-def _write(what: str, user_id: str, group_id: str, call: Any) -> None:
-    try:
-        call()
-    except ApiError as exc:
-        # The API's own message and trace id, with the user and group it was about.
-        raise ProviderError(f"{what} user {user_id} {'to' if what == 'adding' else 'from'} group {group_id}: "
-                            f"{exc}") from None
-
-
 def add_users(client: "SwoClient", account_id: str, group_id: str, user_ids: Iterable[str]) -> None:
-    ids = sorted(set(user_ids))
-    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        for future in [pool.submit(_write, "adding", uid, group_id,
-                                   lambda uid=uid: client.add_to_group(account_id, uid, group_id)) for uid in ids]:
-            future.result()
+    write_each("adding user", group_id, user_ids, lambda uid: client.add_to_group(account_id, uid, group_id))
 
 
 def remove_users(client: "SwoClient", account_id: str, group_id: str, user_ids: Iterable[str]) -> None:
-    ids = sorted(set(user_ids))
-    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        for future in [pool.submit(_write, "removing", uid, group_id,
-                                   lambda uid=uid: client.remove_from_group(account_id, uid, group_id))
-                       for uid in ids]:
-            future.result()
+    write_each("removing user", group_id, user_ids, lambda uid: client.remove_from_group(account_id, uid, group_id))
 
 
 class SwoMembersService(Service[SwoUserGroupMembersInputs]):
@@ -171,11 +108,11 @@ class SwoMembersService(Service[SwoUserGroupMembersInputs]):
         return {u: known.get(u) or resolved[u] for u in inputs.users}
 
     def create(self, inputs: SwoUserGroupMembersInputs) -> dict[str, Any]:
-        _claims(inputs.connection).enter(inputs.group_id, "list")
+        claims(_scope(inputs.connection)).enter(inputs.group_id, "list", LIST_AND_ADD)
         resolved = self._resolve(inputs, {})
         current = {u.id for u in self.client.group_users(inputs.account_id, inputs.group_id)}
         wanted = set(resolved.values())
-        _claims(inputs.connection).claim(inputs.group_id, wanted, "list")
+        claims(_scope(inputs.connection)).claim(inputs.group_id, wanted, "list")
         add_users(self.client, inputs.account_id, inputs.group_id, wanted - current)
         remove_users(self.client, inputs.account_id, inputs.group_id, current - wanted)
         return self._outputs(inputs, resolved)
@@ -183,11 +120,11 @@ class SwoMembersService(Service[SwoUserGroupMembersInputs]):
     def update(self, id_: str, inputs: SwoUserGroupMembersInputs, olds: dict[str, Any]) -> dict[str, Any]:
         # Only the difference from the stored state (which `refresh` brings up to date): a one-user
         # change is one write, not a listing of the whole group.
-        _claims(inputs.connection).enter(inputs.group_id, "list")
+        claims(_scope(inputs.connection)).enter(inputs.group_id, "list", LIST_AND_ADD)
         known = {k: v for k, v in (olds.get("resolved") or {}).items() if k in inputs.users}
         resolved = self._resolve(inputs, known)
         before, wanted = set(olds.get("user_ids") or []), set(resolved.values())
-        _claims(inputs.connection).claim(inputs.group_id, wanted, "list")
+        claims(_scope(inputs.connection)).claim(inputs.group_id, wanted, "list")
         add_users(self.client, inputs.account_id, inputs.group_id, wanted - before)
         remove_users(self.client, inputs.account_id, inputs.group_id, before - wanted)
         return self._outputs(inputs, resolved)
@@ -208,7 +145,7 @@ class SwoMembersService(Service[SwoUserGroupMembersInputs]):
         managed = set((outputs.get("resolved") or {}).values())
         connection = outputs.get("connection") or "swo"
         remove_users(self.client, outputs["account_id"], outputs["group_id"],
-                     _leave_claimed(connection, outputs["group_id"], managed, "list"))
+                     leave_claimed(_scope(connection), outputs["group_id"], managed, "list"))
 
     @staticmethod
     def _outputs(inputs: SwoUserGroupMembersInputs, resolved: dict[str, str]) -> dict[str, Any]:
@@ -223,15 +160,14 @@ class SwoMemberService(Service[SwoUserGroupMemberInputs]):
         self.client = client
 
     def create(self, inputs: SwoUserGroupMemberInputs) -> dict[str, Any]:
-        _claims(inputs.connection).enter(inputs.group_id, "add")
+        claims(_scope(inputs.connection)).enter(inputs.group_id, "add", LIST_AND_ADD)
         directory = _directory(inputs.connection, inputs.account_id)
         resolved, unknown = directory.resolve(self.client, inputs.account_id, [inputs.user])
         if unknown:
             raise _unknown_users(inputs.account_id, inputs.group_id, unknown)
         user_id = resolved[inputs.user]
-        _claims(inputs.connection).claim(inputs.group_id, [user_id], "add")
-        _write("adding", user_id, inputs.group_id,
-               lambda: self.client.add_to_group(inputs.account_id, user_id, inputs.group_id))
+        claims(_scope(inputs.connection)).claim(inputs.group_id, [user_id], "add")
+        add_users(self.client, inputs.account_id, inputs.group_id, [user_id])
         return {"id": f"{inputs.group_id}/{user_id}", "account_id": inputs.account_id, "group_id": inputs.group_id,
                 "user": inputs.user, "user_id": user_id, "email": directory.address(user_id)}
 
@@ -248,10 +184,9 @@ class SwoMemberService(Service[SwoUserGroupMemberInputs]):
 
     def remove(self, id_: str, outputs: dict[str, Any]) -> None:
         group_id, _, user_id = id_.partition("/")
-        if not _leave_claimed(outputs.get("connection") or "swo", group_id, {user_id}, "add"):
+        if not leave_claimed(_scope(outputs.get("connection") or "swo"), group_id, {user_id}, "add"):
             return
-        _write("removing", user_id, group_id,
-               lambda: self.client.remove_from_group(outputs["account_id"], user_id, group_id))
+        remove_users(self.client, outputs["account_id"], group_id, [user_id])
 
 
 class _MembershipProvider:
