@@ -68,6 +68,14 @@ class EmulatorControl:
         """A SoftwareOne user's groups changed outside Pulumi."""
         return self._call("PATCH", f"/users/{user_id}", json={"groups": groups})
 
+    def seed_pod_users(self, usernames: list[str]) -> list[dict[str, Any]]:
+        """Symphony pod users, by username (ids are assigned by the pod)."""
+        return self._call("POST", "/users", json={"users": [{"username": u} for u in usernames]})
+
+    def set_link(self, group_id: str, kind: str, user_id: int, active: bool = True) -> None:
+        """A Symphony member (``kind="members"``) or assignee (``"assignees"``) changed in the admin portal."""
+        self._call("POST", f"/groups/{group_id}/{kind}", json={"userId": user_id, "active": active})
+
     def set_tokens(self, tokens: list[str]) -> None:
         """Only these API tokens (SoftwareOne) or static session tokens (Symphony) are accepted from now on."""
         self._call("POST", "/tokens", json={"tokens": tokens})

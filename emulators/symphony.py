@@ -17,6 +17,9 @@ from .store import DocumentStore
 from .validation import SpecValidator
 
 GROUPS = "/pod/v2/admin/usergroups"
+USERS_LOOKUP = "/pod/v3/users"
+LOOKUP_MAX = 100  # "Search lists may contain up to 100 elements"
+USER_KIND = "user"  # marks user documents in the shared store
 MAX_JWT_LIFETIME = 300  # seconds: Symphony rejects a JWT whose exp is more than 5 minutes ahead
 CLOCK_SKEW = 5
 
@@ -62,6 +65,12 @@ class SymphonyApi(EmulatedApi):
             Route("GET", GROUPS, self.list_groups),
             Route("GET", GROUPS + "/{groupId}", self.get_group),
             Route("PUT", GROUPS + "/{groupId}", self.update_group),
+            Route("GET", USERS_LOOKUP, self.lookup_users),
+            Route("GET", GROUPS + "/{groupId}/memberships", self.list_memberships),
+            Route("PUT", GROUPS + "/{groupId}/memberships", self.replace_memberships),
+            Route("PUT", GROUPS + "/{groupId}/memberships/{userId}", self.upsert_membership),
+            Route("GET", GROUPS + "/{groupId}/assignments", self.list_assignments),
+            Route("PUT", GROUPS + "/{groupId}/assignments/{userId}", self.upsert_assignment),
         ]
 
     def error(self, status: int, message: str, **extra: Any) -> Response:
@@ -136,7 +145,7 @@ class SymphonyApi(EmulatedApi):
         now = _now_ms()
         with self.store.lock:
             if self.settings["unique_names"] and any(
-                g["type"] == body["type"] and g["name"] == body["name"] for g in self.store.all()
+                g["type"] == body["type"] and g["name"] == body["name"] for g in self._groups()
             ):
                 return self.error(400, f"A user group named {body['name']!r} of type {body['type']} already exists")
             group = {
@@ -156,7 +165,7 @@ class SymphonyApi(EmulatedApi):
         return Response(201, _view(group))
 
     def get_group(self, request: Request) -> Response:
-        group = self.store.get(request.path_params["groupId"])
+        group = self._group(request.path_params["groupId"])
         if group is None:
             return self.error(404, "User group not found")
         return Response(200, _view(group))
@@ -166,7 +175,7 @@ class SymphonyApi(EmulatedApi):
         if "name" in body and not str(body["name"]).strip():
             return self.error(400, "name: must not be blank")
         with self.store.lock:
-            group = self.store.get(request.path_params["groupId"])
+            group = self._group(request.path_params["groupId"])
             if group is None:
                 return self.error(404, "User group not found")
             # Omitted fields keep their value; an empty string clears area and description.
@@ -186,9 +195,31 @@ class SymphonyApi(EmulatedApi):
                 filters[key] = request.param(key)
         if request.param("active") is not None:
             filters["active"] = request.param("active") == "true"
-        matches = [g for g in self.store.all() if all(g.get(k) == v for k, v in filters.items())]
+        matches = [g for g in self._groups() if all(g.get(k) == v for k, v in filters.items())]
         if request.param("sort") in ("-createdDate", "-id"):
             matches.reverse()
+        cursor = self._cursor(request)
+        if isinstance(cursor, Response):
+            return cursor
+        start, limit = cursor
+        return self._page(request, GROUPS, [self._group_view(g) for g in matches], start, limit)
+
+    def _page(self, request: Request, path: str, items: list[dict[str, Any]], start: int, limit: int) -> Response:
+        """One cursor page: ``next`` only while more remain (the pod's rule: stop when it is absent)."""
+        page = items[start : start + limit]
+        end = start + len(page)
+        pagination: dict[str, Any] = {"cursors": {"before": _encode_cursor(start)}}
+        query = {k: v[0] for k, v in request.query.items() if k not in ("after", "before")}
+        if end < len(items):
+            after = _encode_cursor(end)
+            pagination["cursors"]["after"] = after
+            pagination["next"] = f"{path}?{urlencode({**query, 'after': after})}"
+        if start > 0:
+            pagination["previous"] = f"{path}?{urlencode({**query, 'before': _encode_cursor(start)})}"
+        return Response(200, {"data": page, "pagination": pagination})
+
+    def _cursor(self, request: Request) -> tuple[int, int] | Response:
+        """``(start, limit)`` from ``after`` and ``limit``, or the 400 the pod answers."""
         limit = int(request.param("limit") or self.settings["page_size"])
         if limit < 1:
             return self.error(400, "limit: must be greater than 0")
@@ -199,17 +230,164 @@ class SymphonyApi(EmulatedApi):
             if decoded is None:
                 return self.error(400, "after: invalid cursor")
             start = decoded
-        page = matches[start : start + limit]
-        end = start + len(page)
-        pagination: dict[str, Any] = {"cursors": {"before": _encode_cursor(start)}}
-        if end < len(matches):
-            after = _encode_cursor(end)
-            pagination["cursors"]["after"] = after
-            query = {k: v[0] for k, v in request.query.items() if k != "after"}
-            pagination["next"] = f"{GROUPS}?{urlencode({**query, 'after': after})}"
-        if start > 0:
-            pagination["previous"] = f"{GROUPS}?{urlencode({'type': filters['type'], 'before': _encode_cursor(start)})}"
-        return Response(200, {"data": [_view(g) for g in page], "pagination": pagination})
+        return start, limit
+
+    # -- users, memberships and assignments -----------------------------------------------
+    def lookup_users(self, request: Request) -> Response:
+        """``GET /pod/v3/users``: one of ``uid``, ``email`` or ``username`` lists, at most 100 each."""
+        given = [k for k in ("uid", "email", "username") if request.param(k)]
+        if len(given) != 1:
+            return self.error(400, "Exactly one of uid, email or username must be given")
+        key = given[0]
+        wanted = [v for v in (request.param(key) or "").split(",") if v]
+        if len(wanted) > LOOKUP_MAX:
+            return self.error(400, f"{key}: at most {LOOKUP_MAX} elements per search")
+        field = {"uid": "id", "email": "emailAddress", "username": "username"}[key]
+        users = {str(u[field]).lower() if key != "uid" else str(u["id"]): u for u in self._users()}
+        found, errors = [], []
+        for value in wanted:
+            user = users.get(value.lower() if key != "uid" else value)
+            if user is None:
+                errors.append({"error": "user.not.found", ("email" if key == "email" else "id"): value})
+            elif user not in found:
+                found.append(user)
+        body: dict[str, Any] = {"users": [self._user_view(u) for u in found]}
+        if errors:
+            body["errors"] = errors
+        return Response(200, body)
+
+    def list_memberships(self, request: Request) -> Response:
+        return self._list_links(request, "members")
+
+    def list_assignments(self, request: Request) -> Response:
+        return self._list_links(request, "assignees")
+
+    def _list_links(self, request: Request, kind: str) -> Response:
+        group = self._group(request.path_params["groupId"])
+        if group is None:
+            return self.error(404, "User group not found")
+        cursor = self._cursor(request)
+        if isinstance(cursor, Response):
+            return cursor
+        links = self._links(group["id"], kind)
+        items = sorted(links.values(), key=lambda link: link["userId"])
+        if request.param("active") is not None:
+            items = [link for link in items if link["active"] == (request.param("active") == "true")]
+        if request.param("userId") is not None:
+            items = [link for link in items if str(link["userId"]) == request.param("userId")]
+        expand = set((request.param("expand") or "").split(","))
+        users = {u["id"]: u for u in self._users()} if "user" in expand else {}
+        views = [self._link_view(group, link, users.get(link["userId"]), "group" in expand) for link in items]
+        path = f"{GROUPS}/{group['id']}/{'memberships' if kind == 'members' else 'assignments'}"
+        return self._page(request, path, views, *cursor)
+
+    def replace_memberships(self, request: Request) -> Response:
+        """The listed users become the active members; every other member is deactivated."""
+        names = [item.get("username") for item in request.json() or []]
+        with self.store.lock:
+            group = self._group(request.path_params["groupId"])
+            if group is None:
+                return self.error(404, "User group not found")
+            by_name = {u["username"].lower(): u for u in self._users()}
+            unknown = [n for n in names if str(n).lower() not in by_name]
+            if unknown:
+                return self.error(400, f"Users not found: {', '.join(map(str, unknown))}")
+            wanted = {by_name[str(n).lower()]["id"] for n in names}
+            links = self._links(group["id"], "members")
+            now = _now_ms()
+            for uid in wanted | {int(k) for k in links}:
+                self._set_link(links, uid, uid in wanted, now)
+            self._save_links(group, "members", links)
+        return Response(200, {"format": "TEXT", "message": "Membership replaced successfully"})
+
+    def upsert_membership(self, request: Request) -> Response:
+        return self._upsert_link(request, "members")
+
+    def upsert_assignment(self, request: Request) -> Response:
+        return self._upsert_link(request, "assignees")
+
+    def _upsert_link(self, request: Request, kind: str) -> Response:
+        active = (request.json() or {}).get("active")
+        if not isinstance(active, bool):
+            return self.error(400, "active: must be a boolean")
+        with self.store.lock:
+            group = self._group(request.path_params["groupId"])
+            user = self.store.get(f"user:{request.path_params['userId']}")
+            if group is None or user is None:
+                return self.error(404, "Either the group or the user cannot be found")
+            links = self._links(group["id"], kind)
+            existed = str(user["id"]) in links
+            link = self._set_link(links, user["id"], active, _now_ms())
+            self._save_links(group, kind, links)
+        view = self._link_view(group, link, user, True)
+        if kind == "members":
+            view["user"] = {"id": user["id"], "userName": user["username"]}  # MembershipData spells it so
+            return Response(200, view)
+        return Response(200 if existed else 201, view)
+
+    def _links(self, group_id: str, kind: str) -> dict[str, dict[str, Any]]:
+        return self.store.get_meta(f"{kind}:{group_id}", {})
+
+    def _set_link(self, links: dict[str, dict[str, Any]], user_id: int, active: bool, now: int) -> dict[str, Any]:
+        link = links.get(str(user_id)) or {"id": secrets.token_hex(8), "userId": user_id, "active": False}
+        if active and not link["active"]:
+            link["lastAddedDate"] = now
+        if not active and link["active"]:
+            link["lastRemovedDate"] = now
+        link["active"] = active
+        links[str(user_id)] = link
+        return link
+
+    def _save_links(self, group: dict[str, Any], kind: str, links: dict[str, dict[str, Any]]) -> None:
+        self.store.set_meta(f"{kind}:{group['id']}", links)
+        group["memberCount" if kind == "members" else "assigneeCount"] = sum(1 for l in links.values() if l["active"])
+        self.store.put(group["id"], group)
+
+    def _link_view(self, group: dict[str, Any], link: dict[str, Any], user: dict[str, Any] | None,
+                   with_group: bool) -> dict[str, Any]:
+        view = {"id": link["id"], "groupId": group["id"], "userId": link["userId"], "active": link["active"]}
+        for key in ("lastAddedDate", "lastRemovedDate"):
+            if key in link:
+                view[key] = link[key]
+        if user is not None:
+            view["user"] = {"id": user["id"], "username": user["username"], "firstName": user.get("firstName"),
+                            "lastName": user.get("lastName"), "emailAddress": user.get("emailAddress")}
+        if with_group:
+            view["group"] = {k: group.get(k) for k in ("id", "name", "area", "type", "active")}
+        return view
+
+    def _group(self, group_id: str) -> dict[str, Any] | None:
+        doc = self.store.get(group_id)
+        return None if doc is None or doc.get("_kind") else doc
+
+    def _groups(self) -> list[dict[str, Any]]:
+        return [d for d in self.store.all() if not d.get("_kind")]
+
+    def _users(self) -> list[dict[str, Any]]:
+        return [d for d in self.store.all() if d.get("_kind") == USER_KIND]
+
+    def _group_view(self, group: dict[str, Any]) -> dict[str, Any]:
+        return _view(group)
+
+    def _user_view(self, user: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in user.items() if k not in ("_kind",) and v is not None}
+
+    def seed_users(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Pod users (``{"username": ..., "email": ...}``), made directly: user provisioning is not emulated."""
+        made = []
+        with self.store.lock:
+            next_id = int(self.store.get_meta("next_user_id", 13056700000001))
+            for spec in users:
+                username = spec["username"]
+                user = {"_kind": USER_KIND, "id": next_id, "username": username,
+                        "emailAddress": spec.get("email") or f"{username}@example.com",
+                        "displayName": spec.get("displayName") or username, "firstName": username.split(".")[0],
+                        "lastName": (username.split(".") + [""])[1], "accountType": "NORMAL"}
+                self.store.put(f"user:{next_id}", user)
+                made.append(self._user_view(user))
+                next_id += 1
+            self.store.set_meta("next_user_id", next_id)
+        return made
 
     def _new_id(self) -> str:
         while True:
@@ -235,10 +413,24 @@ class SymphonyApi(EmulatedApi):
                          "modifiedDate": _now_ms(), "memberCount": 0, "assigneeCount": 0, **body}
                 self.store.put(group["id"], group)
                 return Response(201, group)
-            return Response(200, self.store.all())
+            return Response(200, self._groups())
+        if path == "/users" and request.method == "POST":  # seed pod users: {"users": [{"username": ...}]}
+            return Response(201, self.seed_users((request.json() or {}).get("users") or []))
+        if path.startswith("/groups/") and path.count("/") == 3 and request.method == "POST":
+            # /groups/{id}/members or /groups/{id}/assignees: {"userId": ..., "active": ...} changed in the portal
+            _, _, gid, kind = path.split("/")
+            body = request.json() or {}
+            with self.store.lock:
+                group = self._group(gid)
+                if group is None or kind not in ("members", "assignees"):
+                    return Response(404, {"error": "no such group"})
+                links = self._links(gid, kind)
+                self._set_link(links, int(body["userId"]), bool(body.get("active", True)), _now_ms())
+                self._save_links(group, kind, links)
+            return Response(204)
         if path.startswith("/groups/"):
             gid = path[len("/groups/"):]
-            group = self.store.get(gid)
+            group = self._group(gid)
             if group is None:
                 return Response(404, {"error": "no such group"})
             if request.method == "DELETE":  # a group that vanished outside Pulumi
