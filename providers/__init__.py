@@ -1,5 +1,6 @@
-"""User groups as Pulumi resources: ``SymphonyUserGroup``, ``SwoUserGroup`` and the SoftwareOne
-group users (``SwoUserGroupMembers``, ``SwoUserGroupMember``).
+"""User groups and their people as Pulumi resources: ``SymphonyUserGroup`` with its members and
+assignees (``SymphonyUserGroupMembers``, ``SymphonyUserGroupMember``, ``SymphonyUserGroupAssignment``),
+``SwoUserGroup`` with its users (``SwoUserGroupMembers``, ``SwoUserGroupMember``).
 
 Importing this package has no side effects: it registers no resource, reads no
 config and opens no connection, so it is safe in any Pulumi program and in the
@@ -16,7 +17,18 @@ from .swo.resource import (
     SwoUserGroupMembers,
     SwoUserGroupMembersArgs,
 )
-from .symphony.resource import SymphonyUserGroup, SymphonyUserGroupArgs
+from .symphony.resource import (
+    SymphonyUserGroup,
+    SymphonyUserGroupArgs,
+    SymphonyUserGroupAssignment,
+    SymphonyUserGroupAssignmentArgs,
+    SymphonyUserGroupMember,
+    SymphonyUserGroupMemberArgs,
+    SymphonyUserGroupMembers,
+    SymphonyUserGroupMembersArgs,
+)
 
 __all__ = ["__version__", "SwoUserGroup", "SwoUserGroupArgs", "SwoUserGroupMember", "SwoUserGroupMemberArgs",
-           "SwoUserGroupMembers", "SwoUserGroupMembersArgs", "SymphonyUserGroup", "SymphonyUserGroupArgs"]
+           "SwoUserGroupMembers", "SwoUserGroupMembersArgs", "SymphonyUserGroup", "SymphonyUserGroupArgs",
+           "SymphonyUserGroupAssignment", "SymphonyUserGroupAssignmentArgs", "SymphonyUserGroupMember",
+           "SymphonyUserGroupMemberArgs", "SymphonyUserGroupMembers", "SymphonyUserGroupMembersArgs"]

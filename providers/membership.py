@@ -70,13 +70,17 @@ def leave_claimed(scope: tuple[str, ...], group_id: str, people: set[str], holde
     return people - taken
 
 
-def write_each(what: str, group_id: str, people: Iterable[str], call: Callable[[str], object]) -> None:
+def write_each(what: str, group_id: str, people: Iterable[str], call: Callable[[str], object],
+               done_on: tuple[int, ...] = ()) -> None:
     """``call(person)`` for each person, ``WRITERS`` at a time; the first refusal is raised as one line
-    naming the person and the group, with the API's own message and trace id."""
+    naming the person and the group, with the API's own message and trace id. A status in ``done_on``
+    (e.g. 404 when removing what is already gone) counts as done."""
     def one(person: str) -> None:
         try:
             call(person)
         except ApiError as exc:
+            if exc.status in done_on:
+                return
             raise ProviderError(f"{what} {person} {'to' if what.startswith('adding') else 'from'} group "
                                 f"{group_id}: {exc}") from None
 

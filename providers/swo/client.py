@@ -117,7 +117,7 @@ class SwoClient:
     def add_to_group(self, account_id: str, user_id: str, group_id: str) -> None:
         """Adds one group to the user's groups. Idempotent: a group the user has already is no change."""
         self.http.request("POST", f"{ACCOUNT_USERS.format(account=account_id)}/{user_id}/groups",
-                          json=IdRef(id=group_id).model_dump(), ok=(200, 201))
+                          json=IdRef(id=group_id).model_dump(), ok=(200, 201), idempotent=True)
 
     def remove_from_group(self, account_id: str, user_id: str, group_id: str) -> bool:
         """Removes one group from the user's groups; False when the user was not in it (already done).

@@ -7,11 +7,27 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from ..http import ErrorBody, HttpClient
-from .models import Error, UserGroupCreate, UserGroupResponse, UserGroupResponseList, UserGroupUpdate
+from ..errors import ProviderError
+from .models import (
+    ActiveFlag,
+    Error,
+    UserGroupCreate,
+    UserGroupLink,
+    UserGroupLinkList,
+    UserGroupResponse,
+    UserGroupResponseList,
+    UserGroupUpdate,
+    UserName,
+    UserV2,
+    V2UserList,
+)
 
 API_NAME = "Symphony API"
 GROUPS = "/pod/v2/admin/usergroups"
+USERS_LOOKUP = "/pod/v3/users"
 PAGE_LIMIT = 100
+LOOKUP_MAX = 100  # the users lookup takes at most 100 elements per list
+LINKS = {"members": "memberships", "assignees": "assignments"}
 
 
 class SymphonyClient:
@@ -54,6 +70,62 @@ class SymphonyClient:
                 return groups
             params["after"] = after
         return groups
+
+    def users_by_username(self, usernames: list[str]) -> tuple[list[UserV2], list[str]]:
+        """``(users found, usernames not found)``, asked in batches of 100 on this pod only."""
+        found: list[UserV2] = []
+        for start in range(0, len(usernames), LOOKUP_MAX):
+            batch = usernames[start:start + LOOKUP_MAX]
+            r = self.http.request("GET", USERS_LOOKUP, params={"username": ",".join(batch), "local": "true"})
+            found += V2UserList.model_validate(r.json()).users
+        known = {(u.username or "").casefold() for u in found}
+        return found, [n for n in usernames if n.casefold() not in known]
+
+    def links(self, group_id: str, kind: str, active: bool | None = True,
+              user_id: int | None = None) -> list[UserGroupLink] | None:
+        """Every membership (``kind="members"``) or assignment (``"assignees"``) of the group, with the
+        user expanded, following the ``next`` cursor to the end; ``None`` when the group does not exist."""
+        params: dict[str, str | int] = {"limit": PAGE_LIMIT, "expand": "user"}
+        if active is not None:
+            params["active"] = "true" if active else "false"
+        if user_id is not None:
+            params["userId"] = user_id
+        path = f"{GROUPS}/{group_id}/{LINKS[kind]}"
+        items: list[UserGroupLink] = []
+        seen: set[str | None] = set()
+        while True:
+            r = self.http.request("GET", path, params=params, allow=(404,))
+            if r.status_code == 404:
+                return None
+            page = UserGroupLinkList.model_validate(r.json())
+            items += page.data
+            pagination = page.pagination
+            if not pagination or not pagination.next:
+                return items
+            after = (pagination.cursors.after if pagination.cursors else None) or _after_from(pagination.next)
+            if not after or after in seen:
+                # A cursor that does not move on: the paging rules broke; stop instead of looping.
+                raise ProviderError(f"{API_NAME}: listing {path} returned the cursor {after!r} again "
+                                    f"({len(items)} read so far); the listing cannot be trusted, try again later")
+            seen.add(after)
+            params["after"] = after
+
+    def set_link(self, group_id: str, kind: str, user_id: int, active: bool) -> None:
+        """Adds (``active=True``) or deactivates one member or assignee.
+
+        Both endpoints are documented upserts ("add if it does not exist, otherwise update"),
+        so the same request may be sent again after an ambiguous failure.
+        """
+        self.http.request("PUT", f"{GROUPS}/{group_id}/{LINKS[kind]}/{user_id}",
+                          json=ActiveFlag(active=active).model_dump(), ok=(200, 201), idempotent=True)
+
+    def replace_members(self, group_id: str, usernames: list[str]) -> None:
+        """The listed users become the group's active members; every other member is deactivated.
+
+        A replace is idempotent: sending it again after an ambiguous failure gives the same result.
+        """
+        self.http.request("PUT", f"{GROUPS}/{group_id}/memberships",
+                          json=[UserName(username=u).model_dump() for u in usernames], idempotent=True)
 
     def find_by_name(self, type_: str, name: str) -> list[UserGroupResponse]:
         """Groups of this type with exactly this name, active or not."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, spec
+from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, spec, unique
 from ..lifecycle import ResourceInputs
 
 DOCUMENTED_TYPES = ("ROLE_SCOPE", "CEP_VISIBILITY_GROUP")  # the API's groupType enum
@@ -44,6 +44,148 @@ class SymphonyUserGroupAttributes(BaseModel):
     modified_date: Optional[int] = Field(None, description="last change, epoch milliseconds")
     member_count: int = Field(0, description="members of the group")
     assignee_count: int = Field(0, description="assignees (for example compliance officers) of the group")
+
+
+def username(value: str) -> str:
+    """A pod username as the users lookup takes it: one element of a comma-separated list."""
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    if value != value.strip():
+        raise ValueError(f"{value!r} has spaces around it; write the username exactly")
+    if "," in value:
+        raise ValueError(f"{value!r} holds a comma, which the pod's users lookup reads as a separator")
+    return value
+
+
+Username = Annotated[str, StringConstraints(max_length=255), AfterValidator(username)]
+Usernames = Annotated[list[Username], AfterValidator(unique)]
+GROUP_ID = "the group's `id`, usually another resource's output"
+
+
+class SymphonyUserGroupMembersInputs(ResourceInputs):
+    """The validated inputs of ``SymphonyUserGroupMembers``: the group's whole list of active members."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    group_id: Annotated[str, StringConstraints(min_length=1)] = Field(
+        **spec(GROUP_ID, replace=True, natural_key=True, config_name="groupId"))
+    usernames: Usernames = Field(**spec("pod usernames; exactly these are the group's active members; no "
+                                        "duplicates or blanks; order does not matter", unordered=True))
+    connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
+                                                     natural_key=True, lifecycle=True))
+
+    def label(self) -> str:
+        return f"members of {self.group_id}"
+
+
+class SymphonyUserGroupMemberInputs(ResourceInputs):
+    """The validated inputs of ``SymphonyUserGroupMember``: one member (additive; others left alone)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    group_id: Annotated[str, StringConstraints(min_length=1)] = Field(
+        **spec(GROUP_ID, replace=True, natural_key=True, config_name="groupId"))
+    username: Username = Field(**spec("a pod username", replace=True, natural_key=True))
+    connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
+                                                     natural_key=True, lifecycle=True))
+
+    def label(self) -> str:
+        return f"member {self.username} of {self.group_id}"
+
+
+class SymphonyUserGroupAssignmentInputs(ResourceInputs):
+    """The validated inputs of ``SymphonyUserGroupAssignment``: one assignee (e.g. a compliance officer)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    group_id: Annotated[str, StringConstraints(min_length=1)] = Field(
+        **spec(GROUP_ID, replace=True, natural_key=True, config_name="groupId"))
+    username: Username = Field(**spec("a pod username (the pod decides who may be assigned, e.g. a compliance "
+                                      "officer)", replace=True, natural_key=True))
+    connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
+                                                     natural_key=True, lifecycle=True))
+
+    def label(self) -> str:
+        return f"assignee {self.username} of {self.group_id}"
+
+
+class SymphonyUserGroupMembersAttributes(BaseModel):
+    """What ``SymphonyUserGroupMembers`` outputs beyond its arguments."""
+
+    user_ids: list[int] = Field([], description="the active members' pod user ids, sorted (after refresh: all of "
+                                                "them, including any added outside Pulumi)")
+    resolved: dict[str, int] = Field({}, description="each declared username and the user id it stands for")
+
+
+class SymphonyUserLinkAttributes(BaseModel):
+    """What ``SymphonyUserGroupMember`` and ``SymphonyUserGroupAssignment`` output beyond their arguments."""
+
+    user_id: int = Field(0, description="the user's pod id")
+
+
+class UserV2(BaseModel):
+    """A user of ``GET /pod/v3/users``."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    id: int
+    username: Optional[str] = None
+    email_address: Optional[str] = Field(default=None, alias="emailAddress")
+
+
+class UserError(BaseModel):
+    """One element the users lookup could not find or read."""
+
+    model_config = ConfigDict(extra="ignore")
+    error: Optional[str] = None
+    id: Optional[str] = None
+    email: Optional[str] = None
+
+
+class V2UserList(BaseModel):
+    """The users lookup's answer: the users found, and errors for the rest."""
+
+    model_config = ConfigDict(extra="ignore")
+    users: list[UserV2] = []
+    errors: list[UserError] = []
+
+
+class UserCompp(BaseModel):
+    """The user of a membership or assignment (with ``expand=user``)."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: Optional[int] = None
+    username: Optional[str] = None
+
+
+class UserGroupLink(BaseModel):
+    """One membership (``UserGroupMembershipResponseData``) or assignment (``UserGroupAssignee``)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    id: Optional[str] = None
+    group_id: Optional[str] = Field(default=None, alias="groupId")
+    user_id: int = Field(alias="userId")
+    user: Optional[UserCompp] = None
+    active: bool = False
+
+
+class UserGroupLinkList(BaseModel):
+    """A page of memberships or assignments."""
+
+    model_config = ConfigDict(extra="ignore")
+    data: list[UserGroupLink] = []
+    pagination: Optional["Pagination"] = None
+
+
+class ActiveFlag(BaseModel):
+    """``{active: bool}``: the body of the membership and assignment upserts."""
+
+    active: bool
+
+
+class UserName(BaseModel):
+    """``{username}``: one element of the replace-all membership body."""
+
+    username: str
 
 
 class UserGroupCreate(BaseModel):

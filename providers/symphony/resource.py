@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 import pulumi
 from pulumi.dynamic import Resource
 
-from .models import SymphonyUserGroupAttributes
+from .members import (
+    SymphonyUserGroupAssignmentProvider,
+    SymphonyUserGroupMemberProvider,
+    SymphonyUserGroupMembersProvider,
+)
+from .models import SymphonyUserGroupAttributes, SymphonyUserGroupMembersAttributes, SymphonyUserLinkAttributes
 from .provider import SymphonyUserGroupProvider
 
 OUTPUTS = tuple(SymphonyUserGroupAttributes.model_fields)
@@ -60,3 +65,88 @@ class SymphonyUserGroup(Resource, module="symphony", name="UserGroup"):
             **args.props(), **{k: None for k in OUTPUTS},
         }
         super().__init__(SymphonyUserGroupProvider(), resource_name, props, opts)
+
+
+@dataclass
+class SymphonyUserGroupMembersArgs:
+    """Arguments of ``SymphonyUserGroupMembers``; see ``docs/symphony-user-group-members.md``.
+    ``group_id`` and ``connection`` force a replacement; ``usernames`` updates in place."""
+
+    group_id: pulumi.Input[str]
+    usernames: pulumi.Input[Sequence[pulumi.Input[str]]]
+    connection: Optional[pulumi.Input[str]] = None
+
+    def props(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+class SymphonyUserGroupMembers(Resource, module="symphony", name="UserGroupMembers"):
+    """Exactly these users are the group's active members (authoritative): members added outside
+    Pulumi show as drift at ``refresh`` and are deactivated by the next ``up``.
+
+    ``id`` is the group id. Removing the resource deactivates exactly the declared members.
+    """
+
+    group_id: pulumi.Output[str]
+    usernames: pulumi.Output[list[str]]
+    user_ids: pulumi.Output[list[int]]
+    resolved: pulumi.Output[dict[str, int]]
+    connection: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: SymphonyUserGroupMembersArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        props: dict[str, object] = {"connection": None, **args.props(),
+                                    **{k: None for k in SymphonyUserGroupMembersAttributes.model_fields}}
+        super().__init__(SymphonyUserGroupMembersProvider(), resource_name, props, opts)
+
+
+@dataclass
+class SymphonyUserGroupMemberArgs:
+    """Arguments of ``SymphonyUserGroupMember`` (and ``SymphonyUserGroupAssignment``); see
+    ``docs/symphony-user-group-member.md``. Every change is a replacement."""
+
+    group_id: pulumi.Input[str]
+    username: pulumi.Input[str]
+    connection: Optional[pulumi.Input[str]] = None
+
+    def props(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if v is not None}
+
+
+SymphonyUserGroupAssignmentArgs = SymphonyUserGroupMemberArgs
+
+
+class SymphonyUserGroupMember(Resource, module="symphony", name="UserGroupMember"):
+    """One active member of the group (additive: the group's other members are left alone).
+
+    ``id`` is ``<group id>/<user id>``; removing the resource deactivates the membership.
+    """
+
+    group_id: pulumi.Output[str]
+    username: pulumi.Output[str]
+    user_id: pulumi.Output[int]
+    connection: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: SymphonyUserGroupMemberArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        props: dict[str, object] = {"connection": None, **args.props(),
+                                    **{k: None for k in SymphonyUserLinkAttributes.model_fields}}
+        super().__init__(SymphonyUserGroupMemberProvider(), resource_name, props, opts)
+
+
+class SymphonyUserGroupAssignment(Resource, module="symphony", name="UserGroupAssignment"):
+    """One assignee of the group, for example a compliance officer whose scope the group sets.
+
+    ``id`` is ``<group id>/<user id>``; removing the resource deactivates the assignment.
+    """
+
+    group_id: pulumi.Output[str]
+    username: pulumi.Output[str]
+    user_id: pulumi.Output[int]
+    connection: pulumi.Output[str]
+
+    def __init__(self, resource_name: str, args: SymphonyUserGroupAssignmentArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        props: dict[str, object] = {"connection": None, **args.props(),
+                                    **{k: None for k in SymphonyUserLinkAttributes.model_fields}}
+        super().__init__(SymphonyUserGroupAssignmentProvider(), resource_name, props, opts)
