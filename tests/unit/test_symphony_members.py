@@ -1,0 +1,231 @@
+"""Symphony members and assignees against a mocked pod (responses)."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+import responses
+from pulumi.dynamic import Config, ConfigureRequest
+
+from providers.errors import ProviderError
+from providers.symphony.members import (
+    SymphonyUserGroupAssignmentProvider,
+    SymphonyUserGroupMemberProvider,
+    SymphonyUserGroupMembersProvider,
+)
+from tests.unit.helpers import FAST, POD_URL, SESSION, calls, configured
+
+GROUPS = f"{POD_URL}/pod/v2/admin/usergroups"
+GID = "g1"
+CONFIG = {"symphony:podUrl": POD_URL, "symphony:sessionToken": SESSION,
+          **{f"symphony:{k}": v for k, v in FAST.items()}}
+
+
+class Pod:
+    """A pod's users, one group's members and assignees, answering as the documented endpoints do."""
+
+    def __init__(self, rsps: responses.RequestsMock, usernames: list[str], page: int = 100) -> None:
+        self.ids = {name: 1000 + i for i, name in enumerate(usernames)}
+        self.names = {uid: name for name, uid in self.ids.items()}
+        self.links: dict[str, dict[int, bool]] = {"memberships": {}, "assignments": {}}
+        self.page, self.group_exists, self.drop_next_put = page, True, False
+        rsps.add_callback("GET", re.compile(re.escape(f"{POD_URL}/pod/v3/users") + r"\?.*"), self.lookup)
+        for kind in ("memberships", "assignments"):
+            rsps.add_callback("GET", re.compile(re.escape(f"{GROUPS}/{GID}/{kind}") + r"\?.*"), self.listing)
+            rsps.add_callback("PUT", re.compile(re.escape(f"{GROUPS}/{GID}/{kind}") + r"/\d+$"), self.upsert)
+        rsps.add_callback("PUT", f"{GROUPS}/{GID}/memberships", self.replace)
+
+    def active(self, kind: str = "memberships") -> set[str]:
+        return {self.names[u] for u, on in self.links[kind].items() if on}
+
+    def lookup(self, request):
+        wanted = parse_qs(urlsplit(request.url).query)["username"][0].split(",")
+        assert len(wanted) <= 100
+        users = [{"id": self.ids[n], "username": n} for n in wanted if n in self.ids]
+        errors = [{"error": "user.not.found", "id": n} for n in wanted if n not in self.ids]
+        return 200, {}, json.dumps({"users": users, **({"errors": errors} if errors else {})})
+
+    def listing(self, request):
+        if not self.group_exists:
+            return 404, {}, json.dumps({"code": 404, "message": "User group not found"})
+        kind = urlsplit(request.url).path.rsplit("/", 1)[1]
+        q = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
+        items = sorted(self.links[kind].items())
+        if "active" in q:
+            items = [(u, on) for u, on in items if on == (q["active"] == "true")]
+        if "userId" in q:
+            items = [(u, on) for u, on in items if u == int(q["userId"])]
+        start = int(q.get("after", 0))
+        chunk = items[start:start + min(int(q.get("limit", 50)), self.page)]
+        pagination = {"cursors": {"before": str(start)}}
+        if start + len(chunk) < len(items):
+            pagination["cursors"]["after"] = str(start + len(chunk))
+            pagination["next"] = f"/pod/v2/admin/usergroups/{GID}/{kind}?after={start + len(chunk)}"
+        data = [{"id": f"m{u}", "groupId": GID, "userId": u, "active": on, "user": {"id": u, "username": self.names[u]}}
+                for u, on in chunk]
+        return 200, {}, json.dumps({"data": data, "pagination": pagination})
+
+    def upsert(self, request):
+        kind, uid = urlsplit(request.url).path.rsplit("/", 2)[1:]
+        if not self.group_exists or int(uid) not in self.names:
+            return 404, {}, json.dumps({"code": 404, "message": "Either the group or the user cannot be found"})
+        self.links[kind][int(uid)] = json.loads(request.body)["active"]
+        if self.drop_next_put:
+            self.drop_next_put = False
+            raise requests.ConnectionError("connection reset by peer")  # done, but the answer is lost
+        return 200, {}, json.dumps({"id": f"m{uid}", "groupId": GID, "userId": int(uid), "active": True})
+
+    def replace(self, request):
+        wanted = {self.ids[item["username"]] for item in json.loads(request.body)}
+        for uid in set(self.links["memberships"]) | wanted:
+            self.links["memberships"][uid] = uid in wanted
+        return 200, {}, json.dumps({"format": "TEXT", "message": "ok"})
+
+
+@pytest.fixture
+def rsps():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
+        yield r
+
+
+@pytest.fixture
+def pod(rsps) -> Pod:
+    return Pod(rsps, ["alice.smith", "bob.jones", "carol.officer", "dave", "erin"])
+
+
+def members(usernames, **extra):
+    return {"group_id": GID, "usernames": usernames, "connection": "symphony", **extra}
+
+
+def one(username):
+    return {"group_id": GID, "username": username, "connection": "symphony"}
+
+
+def writes(rsps):
+    return [c for c in rsps.calls if c.request.method == "PUT"]
+
+
+def test_check_refuses_blank_duplicate_and_comma_usernames_offline():
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    assert "more than once" in provider.check({}, members(["alice", "alice"])).failures[0].reason
+    assert provider.check({}, members(["alice", " "])).failures[0].property == "usernames[1]"
+    assert "comma" in provider.check({}, members(["a,b"])).failures[0].reason
+    single = configured(SymphonyUserGroupMemberProvider, CONFIG)
+    assert single.check({}, one(" bob")).failures[0].property == "username"
+
+
+def test_an_unknown_username_fails_at_preview_naming_it(rsps, pod):
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    result = provider.check({}, members(["alice.smith", "mallory"]))
+    assert [f.property for f in result.failures] == ["usernames"]
+    assert "mallory is not a user of this pod, so not added to g1" in result.failures[0].reason
+
+
+def test_create_adds_the_declared_and_deactivates_the_others_one_by_one(rsps, pod):
+    pod.links["memberships"][pod.ids["erin"]] = True  # a member before Pulumi
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    created = provider.create(members(["alice.smith", "bob.jones"]))
+    assert created.id == GID and created.outs["user_ids"] == [1000, 1001]
+    assert pod.active() == {"alice.smith", "bob.jones"}
+    assert sorted(urlsplit(c.request.url).path.rsplit("/", 1)[1] for c in writes(rsps)) == ["1000", "1001", "1004"]
+
+
+def test_many_changes_use_one_replace_all(rsps):
+    names = [f"user{i:03d}" for i in range(120)]
+    pod = Pod(rsps, names)
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    provider.create(members(names[:100]))
+    assert pod.active() == set(names[:100])
+    puts = writes(rsps)
+    assert len(puts) == 1 and urlsplit(puts[0].request.url).path.endswith("/memberships")
+    assert len(calls(rsps, "GET", "/pod/v3/users")) == 1  # 100 usernames: one lookup
+
+
+def test_update_changes_only_the_difference(rsps, pod):
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    olds = provider.create(members(["alice.smith", "bob.jones"])).outs
+    rsps.calls.reset()
+    updated = provider.update(GID, olds, members(["alice.smith", "carol.officer"]))
+    assert updated.outs["user_ids"] == [1000, 1002] and pod.active() == {"alice.smith", "carol.officer"}
+    assert len(rsps.calls) == 3  # one lookup of the new name, one add, one deactivation; no listing
+
+
+def test_read_reports_members_added_and_removed_outside_pulumi(rsps, pod):
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    outs = provider.create(members(["alice.smith", "bob.jones"])).outs
+    pod.links["memberships"][pod.ids["dave"]] = True
+    pod.links["memberships"][pod.ids["bob.jones"]] = False
+    read = provider.read(GID, outs)
+    assert sorted(read.inputs["usernames"]) == ["alice.smith", "dave"]
+    assert provider.diff(GID, read.outs, members(["alice.smith", "bob.jones"])).changes
+    assert not provider.diff(GID, outs, members(["bob.jones", "alice.smith"])).changes  # order is no change
+
+
+def test_refresh_pages_to_the_end_and_drops_a_vanished_group(rsps):
+    names = [f"user{i:03d}" for i in range(250)]
+    pod = Pod(rsps, names)
+    for uid in pod.names:
+        pod.links["memberships"][uid] = True
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    read = provider.read(GID, members([], resolved={}, user_ids=[]))
+    assert len(read.outs["user_ids"]) == 250
+    assert len(calls(rsps, "GET", "/memberships")) == 3  # ceil(250 / 100) pages, never one per member
+    pod.group_exists = False
+    assert provider.read(GID, members([], resolved={}, user_ids=[])).id == ""
+
+
+def test_delete_deactivates_exactly_the_declared_members(rsps, pod):
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    outs = provider.create(members(["alice.smith", "bob.jones"])).outs
+    pod.links["memberships"][pod.ids["dave"]] = True  # added in the portal: not this resource's
+    configured(SymphonyUserGroupMembersProvider, CONFIG).delete(GID, outs)
+    assert pod.active() == {"dave"}
+
+
+def test_additive_member_upsert_read_and_already_inactive_delete(rsps, pod):
+    pod.links["memberships"][pod.ids["erin"]] = True
+    provider = configured(SymphonyUserGroupMemberProvider, CONFIG)
+    created = provider.create(one("alice.smith"))
+    assert created.id == "g1/1000" and pod.active() == {"alice.smith", "erin"}  # the others stay
+    assert provider.read("g1/1000", created.outs).id == "g1/1000"
+    pod.links["memberships"][1000] = False  # deactivated in the portal
+    assert provider.read("g1/1000", created.outs).id == ""
+    configured(SymphonyUserGroupMemberProvider, CONFIG).delete("g1/1000", created.outs)  # already inactive: done
+    pod.group_exists = False
+    configured(SymphonyUserGroupMemberProvider, CONFIG).delete("g1/1000", created.outs)  # group gone: done
+
+
+def test_a_dropped_upsert_is_sent_again(rsps, pod):
+    pod.drop_next_put = True
+    provider = configured(SymphonyUserGroupAssignmentProvider, CONFIG)
+    created = provider.create(one("carol.officer"))
+    assert created.id == "g1/1002" and pod.active("assignments") == {"carol.officer"}
+    assert len(writes(rsps)) == 2
+
+
+def test_assignment_add_and_remove(rsps, pod):
+    provider = configured(SymphonyUserGroupAssignmentProvider, CONFIG)
+    created = provider.create(one("carol.officer"))
+    assert pod.active("assignments") == {"carol.officer"} and pod.active() == set()  # not a member
+    configured(SymphonyUserGroupAssignmentProvider, CONFIG).delete(created.id, created.outs)
+    assert pod.active("assignments") == set() and pod.links["assignments"][1002] is False
+
+
+def test_an_unknown_user_at_write_time_names_user_and_group(rsps, pod):
+    provider = configured(SymphonyUserGroupMemberProvider, CONFIG)
+    with pytest.raises(ProviderError, match="mallory is not a user of this pod, so not added to g1"):
+        provider.create(one("mallory"))
+    assert writes(rsps) == []
+
+
+def test_a_list_and_an_additive_member_on_one_group_in_one_run_fail(rsps, pod):
+    configured(SymphonyUserGroupMembersProvider, CONFIG).create(members(["alice.smith"]))
+    additive = SymphonyUserGroupMemberProvider()
+    additive.configure(ConfigureRequest(Config(CONFIG, "usergroups")))
+    with pytest.raises(ProviderError, match="has both a whole member list"):
+        additive.create(one("bob.jones"))
+    assert pod.active() == {"alice.smith"}
