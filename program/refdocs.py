@@ -39,6 +39,9 @@ ENTRY_ROWS = {  # stack-config-only fields: (argument column, on change)
     "former_keys": ("(aliases)", "none: the resource is moved to the new key"),
     "users": ("(`SwoUserGroupMembers` / `SwoUserGroupMember`)", "users added and removed one by one; the group "
               "is untouched"),
+    "members": ("(`SymphonyUserGroupMembers` / `SymphonyUserGroupMember`)", "members added and deactivated; the "
+                "group is untouched"),
+    "assignees": ("(`SymphonyUserGroupAssignment`)", "assignees added and deactivated one by one"),
 }
 
 

@@ -32,10 +32,24 @@ from providers.errors import TAG_MARK, field_message, field_path
 from providers.config import redact_url
 from providers.swo import provider as swo_provider
 from providers.swo.models import AccountId, SwoUserGroupInputs, UserReference, unique_users
-from providers.swo.resource import SwoUserGroupArgs, SwoUserGroupMemberArgs, SwoUserGroupMembersArgs
+from providers.swo.resource import (
+    SwoUserGroupArgs,
+    SwoUserGroupMember,
+    SwoUserGroupMemberArgs,
+    SwoUserGroupMembers,
+    SwoUserGroupMembersArgs,
+)
 from providers.symphony import provider as symphony_provider
-from providers.symphony.models import SymphonyUserGroupInputs
-from providers.symphony.resource import SymphonyUserGroupArgs
+from providers.symphony.models import SymphonyUserGroupInputs, Usernames
+from providers.symphony.resource import (
+    SymphonyUserGroupArgs,
+    SymphonyUserGroupAssignment,
+    SymphonyUserGroupAssignmentArgs,
+    SymphonyUserGroupMember,
+    SymphonyUserGroupMemberArgs,
+    SymphonyUserGroupMembers,
+    SymphonyUserGroupMembersArgs,
+)
 
 PROJECT = "usergroups"
 SYMPHONY_LIST = f"{PROJECT}:symphonyGroups"
@@ -77,9 +91,25 @@ class Entry(BaseModel):
         own = [f for f in fields.fields_where(type(self), "naturalKey") if f != "connection"]
         return (self.kind, tenant, *(getattr(self, f) for f in own))
 
-    def options(self) -> pulumi.ResourceOptions:
+    def options(self, suffix: str = "") -> pulumi.ResourceOptions:
         # An alias per former key: the engine moves the resource to its new name (no create, no delete).
-        return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=k) for k in self.former_keys])
+        return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=k + suffix) for k in self.former_keys])
+
+
+def list_or_add(item: Any, add_model: type[BaseModel]) -> Any:
+    """A field that is either a whole list or ``{add: [...]}``; errors name the field, not the form tried."""
+    return Optional[Annotated[Union[Annotated[item, Tag(TAG_MARK + "list")], Annotated[add_model, Tag(TAG_MARK + "add")]],
+                              Discriminator(lambda v: TAG_MARK + ("add" if isinstance(v, (dict, add_model)) else "list"))]]
+
+
+Membership = tuple[type, str, Any, pulumi.ResourceOptions]  # resource class, name, args, options
+
+
+class AddMembers(BaseModel):
+    """``members: {add: [...]}``: only these members are managed; the group's others are left alone."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    add: Usernames
 
 
 class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
@@ -87,6 +117,29 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
 
     kind = "symphonyGroups"
     args_class = SymphonyUserGroupArgs
+    entry_only = Entry.entry_only | {"members", "assignees"}  # the group's people are resources of their own
+    members: list_or_add(Usernames, AddMembers) = Field(  # type: ignore[valid-type]
+        None, description="pod usernames: a list is the group's whole member list (`SymphonyUserGroupMembers`); "
+                          "`{add: [...]}` manages only those (`SymphonyUserGroupMember` each); absent: members "
+                          "are not managed")
+    assignees: Optional[Usernames] = Field(
+        None, description="pod usernames of the group's assignees, e.g. compliance officers "
+                          "(`SymphonyUserGroupAssignment` each; other assignees are left alone)")
+
+    def memberships(self, group_id: Any) -> list[Membership]:
+        """The people resources this entry declares."""
+        out: list[Membership] = []
+        if isinstance(self.members, AddMembers):
+            out += [(SymphonyUserGroupMember, f"{self.key}/{name}",
+                     SymphonyUserGroupMemberArgs(group_id=group_id, username=name, connection=self.connection),
+                     self.options(f"/{name}")) for name in self.members.add]
+        elif self.members is not None:
+            out.append((SymphonyUserGroupMembers, self.key, SymphonyUserGroupMembersArgs(
+                group_id=group_id, usernames=self.members, connection=self.connection), self.options()))
+        out += [(SymphonyUserGroupAssignment, f"{self.key}/{name}",
+                 SymphonyUserGroupAssignmentArgs(group_id=group_id, username=name, connection=self.connection),
+                 self.options(f"/{name}")) for name in self.assignees or []]
+        return out
 
 
 class AddUsers(BaseModel):
@@ -106,24 +159,23 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
     account_id: AccountId = Field(alias=fields.config_name(SwoUserGroupInputs, "account_id"),
                                   **fields.spec(SwoUserGroupInputs.model_fields["account_id"].description or "",
                                                 **_meta(SwoUserGroupInputs, "account_id")))
-    users: Optional[Annotated[Union[Annotated[UserList, Tag(TAG_MARK + "list")], Annotated[AddUsers, Tag(TAG_MARK + "add")]],
-                              Discriminator(lambda v: TAG_MARK + ("add" if isinstance(v, (dict, AddUsers)) else "list"))]] = Field(
+    users: list_or_add(UserList, AddUsers) = Field(  # type: ignore[valid-type]
         None, description="account users by id (`USR-NNNN-NNNN`) or e-mail address: a list is the group's whole "
                           "list (`SwoUserGroupMembers`); `{add: [...]}` manages only those (`SwoUserGroupMember` "
                           "each); absent: users are not managed")
 
-    def memberships(self, group_id: Any) -> list[tuple[str, Any, pulumi.ResourceOptions]]:
-        """The membership resources this entry declares: (resource name, args, options)."""
+    def memberships(self, group_id: Any) -> list[Membership]:
+        """The people resources this entry declares."""
         if self.users is None:
             return []
         if isinstance(self.users, AddUsers):
-            return [(f"{self.key}/{user}",
+            return [(SwoUserGroupMember, f"{self.key}/{user}",
                      SwoUserGroupMemberArgs(account_id=self.account_id, group_id=group_id, user=user,
-                                            connection=self.connection),
-                     pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f"{k}/{user}") for k in self.former_keys]))
+                                            connection=self.connection), self.options(f"/{user}"))
                     for user in self.users.add]
-        return [(self.key, SwoUserGroupMembersArgs(account_id=self.account_id, group_id=group_id, users=self.users,
-                                                   connection=self.connection), self.options())]
+        return [(SwoUserGroupMembers, self.key, SwoUserGroupMembersArgs(
+            account_id=self.account_id, group_id=group_id, users=self.users, connection=self.connection),
+            self.options())]
 
 
 class GroupConfig(BaseModel):

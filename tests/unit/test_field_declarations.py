@@ -17,6 +17,7 @@ from providers.swo import members
 from providers.swo import models as swo_models
 from providers.swo import resource as swo_resource
 from providers.swo.provider import SwoUserGroupProvider
+from providers.symphony import members as sym_members
 from providers.symphony import models as sym_models
 from providers.symphony import resource as sym_resource
 from providers.symphony.provider import SymphonyUserGroupProvider
@@ -96,11 +97,19 @@ def test_a_field_forgotten_in_the_metadata_would_still_be_compared():
                  swo_resource.SwoUserGroupMembers, swo_models.SwoUserGroupMembersAttributes, id="swo-members"),
     pytest.param(members.SwoUserGroupMemberProvider, swo_resource.SwoUserGroupMemberArgs,
                  swo_resource.SwoUserGroupMember, swo_models.SwoUserGroupMemberAttributes, id="swo-member"),
+    pytest.param(sym_members.SymphonyUserGroupMembersProvider, sym_resource.SymphonyUserGroupMembersArgs,
+                 sym_resource.SymphonyUserGroupMembers, sym_models.SymphonyUserGroupMembersAttributes,
+                 id="symphony-members"),
+    pytest.param(sym_members.SymphonyUserGroupMemberProvider, sym_resource.SymphonyUserGroupMemberArgs,
+                 sym_resource.SymphonyUserGroupMember, sym_models.SymphonyUserLinkAttributes, id="symphony-member"),
+    pytest.param(sym_members.SymphonyUserGroupAssignmentProvider, sym_resource.SymphonyUserGroupAssignmentArgs,
+                 sym_resource.SymphonyUserGroupAssignment, sym_models.SymphonyUserLinkAttributes,
+                 id="symphony-assignment"),
 ])
 def test_membership_args_and_outputs_match_the_model(provider, args, resource, attributes):
     inputs = set(provider.inputs_model.model_fields)
     assert {f.name for f in dataclasses.fields(args)} == inputs
     annotated = {n for n, t in vars(resource).get("__annotations__", {}).items() if "Output" in str(t)}
     assert annotated == inputs | set(attributes.model_fields)
-    assert set(provider.natural_key_fields) >= {"account_id", "group_id", "connection"}
+    assert set(provider.natural_key_fields) >= {"group_id", "connection"}
     assert not provider.lookup  # membership writes are upserts: nothing to look up first

@@ -12,6 +12,11 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from providers.swo.members import SwoUserGroupMemberProvider, SwoUserGroupMembersProvider
 from providers.swo.provider import SwoUserGroupProvider
+from providers.symphony.members import (
+    SymphonyUserGroupAssignmentProvider,
+    SymphonyUserGroupMemberProvider,
+    SymphonyUserGroupMembersProvider,
+)
 from providers.symphony.provider import SymphonyUserGroupProvider
 from tests.harness import ROOT
 
@@ -20,7 +25,8 @@ SECRETS = {"swo:apiToken": "idt:TKN-1111-2222:pickle-secret", "symphony:sessionT
 
 
 @pytest.mark.parametrize("cls", [SwoUserGroupProvider, SymphonyUserGroupProvider, SwoUserGroupMembersProvider,
-                                 SwoUserGroupMemberProvider])
+                                 SwoUserGroupMemberProvider, SymphonyUserGroupMembersProvider,
+                                 SymphonyUserGroupMemberProvider, SymphonyUserGroupAssignmentProvider])
 def test_blob_has_no_secret_and_loads_in_a_fresh_process(cls):
     provider = cls()
     provider.configure(ConfigureRequest(Config(SECRETS, "usergroups")))  # even a configured one

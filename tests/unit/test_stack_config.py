@@ -150,11 +150,11 @@ SWO_ENTRY = {"key": "proc", "accountId": "ACC-1234-5678", "name": "Procurement",
 
 def test_users_as_a_whole_list_or_as_additions():
     whole = load(swoGroups=[{**SWO_ENTRY, "users": ["USR-1234-0001", "jane.doe@contoso.com"]}]).swo[0][1]
-    ((name, args, _),) = whole.memberships("UGR-1111-2222")
+    ((_, name, args, _),) = whole.memberships("UGR-1111-2222")
     assert name == "proc" and args.users == ["USR-1234-0001", "jane.doe@contoso.com"]
     assert not hasattr(whole.args(), "users")  # the group resource itself never carries users
     added = load(swoGroups=[{**SWO_ENTRY, "formerKeys": ["old"], "users": {"add": ["USR-1234-0002"]}}]).swo[0][1]
-    ((name, args, opts),) = added.memberships("UGR-1111-2222")
+    ((_, name, args, opts),) = added.memberships("UGR-1111-2222")
     assert name == "proc/USR-1234-0002" and args.user == "USR-1234-0002"
     assert [a.name for a in opts.aliases] == ["old/USR-1234-0002"]
     assert load(swoGroups=[SWO_ENTRY]).swo[0][1].memberships("UGR-1111-2222") == []
@@ -169,3 +169,18 @@ def test_users_as_a_whole_list_or_as_additions():
 def test_bad_users_are_refused_naming_the_entry(users, expect):
     text = problems(swoGroups=[{**SWO_ENTRY, "users": users}])
     assert "usergroups:swoGroups[0] ('proc')" in text and expect in text
+
+
+def test_symphony_members_and_assignees():
+    entry = {"key": "emea", "name": "EMEA Compliance"}
+    whole = load(symphonyGroups=[{**entry, "members": ["alice.smith", "bob.jones"],
+                                  "assignees": ["carol.officer"]}]).symphony[0][1]
+    made = whole.memberships("g1")
+    assert [(cls.__name__, name) for cls, name, _, _ in made] == [
+        ("SymphonyUserGroupMembers", "emea"), ("SymphonyUserGroupAssignment", "emea/carol.officer")]
+    assert made[0][2].usernames == ["alice.smith", "bob.jones"] and made[1][2].username == "carol.officer"
+    added = load(symphonyGroups=[{**entry, "members": {"add": ["dave"]}}]).symphony[0][1]
+    assert [(cls.__name__, name) for cls, name, _, _ in added.memberships("g1")] == [
+        ("SymphonyUserGroupMember", "emea/dave")]
+    text = problems(symphonyGroups=[{**entry, "members": ["a", "a"], "assignees": ["x,y"]}])
+    assert "members: lists 'a' more than once" in text and "assignees[0]" in text and "comma" in text
