@@ -115,9 +115,9 @@ class SymphonyMembersService(Service[SymphonyUserGroupMembersInputs]):
         # Only the difference from the stored state (which `refresh` brings up to date): a one-member
         # change is one request, not a listing of the whole group.
         claims(_scope(inputs.connection)).enter(inputs.group_id, "list", LIST_AND_ADD)
-        known = {k: v for k, v in (olds.get("resolved") or {}).items() if k in inputs.usernames}
+        known = {k: int(v) for k, v in (olds.get("resolved") or {}).items() if k in inputs.usernames}
         resolved = _resolve(self.client, inputs.connection, inputs.group_id, inputs.usernames, known)
-        self._apply(inputs, set(olds.get("user_ids") or []), resolved)
+        self._apply(inputs, _ids(olds.get("user_ids")), resolved)
         return self._outputs(inputs, resolved)
 
     def _apply(self, inputs: SymphonyUserGroupMembersInputs, before: set[int], resolved: dict[str, int]) -> None:
@@ -134,7 +134,7 @@ class SymphonyMembersService(Service[SymphonyUserGroupMembersInputs]):
         links = self.client.links(inputs.group_id, "members")
         if links is None:
             return None
-        resolved: dict[str, int] = dict(stored.get("resolved") or {})
+        resolved = {name: int(uid) for name, uid in (stored.get("resolved") or {}).items()}
         declared = {uid: name for name, uid in resolved.items()}
         names = [declared.get(link.user_id) or _name(link) for link in links]
         return {"id": id_, "group_id": inputs.group_id, "usernames": names,
@@ -144,8 +144,8 @@ class SymphonyMembersService(Service[SymphonyUserGroupMembersInputs]):
     def remove(self, id_: str, outputs: dict[str, Any]) -> None:
         # Exactly the members this resource manages (as declared), not everyone a refresh found.
         group_id, connection = outputs["group_id"], outputs.get("connection") or "symphony"
-        managed = {int(u) for u in leave_claimed(_scope(connection), group_id,
-                                                 {str(u) for u in (outputs.get("resolved") or {}).values()}, "list")}
+        declared = {str(u) for u in _ids((outputs.get("resolved") or {}).values())}
+        managed = _ids(leave_claimed(_scope(connection), group_id, declared, "list"))
         if len(managed) < BULK_FROM:
             _set_each(self.client, group_id, "members", managed, False)
             return
@@ -158,6 +158,11 @@ class SymphonyMembersService(Service[SymphonyUserGroupMembersInputs]):
     def _outputs(inputs: SymphonyUserGroupMembersInputs, resolved: dict[str, int]) -> dict[str, Any]:
         return {"id": inputs.group_id, "group_id": inputs.group_id, "usernames": list(inputs.usernames),
                 "user_ids": sorted(set(resolved.values())), "resolved": resolved}
+
+
+def _ids(values: Iterable[Any] | None) -> set[int]:
+    """User ids as stored: the engine keeps every number as a float, so ``1305...01`` comes back ``1305...01.0``."""
+    return {int(float(v)) for v in values or []}
 
 
 def _name(link: UserGroupLink) -> str:

@@ -229,3 +229,15 @@ def test_a_list_and_an_additive_member_on_one_group_in_one_run_fail(rsps, pod):
     with pytest.raises(ProviderError, match="has both a whole member list"):
         additive.create(one("bob.jones"))
     assert pod.active() == {"alice.smith"}
+
+
+def test_ids_stored_as_floats_by_the_engine_are_read_back_as_ids(rsps, pod):
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    olds = provider.create(members(["alice.smith", "bob.jones"])).outs
+    as_stored = {**olds, "user_ids": [float(u) for u in olds["user_ids"]],
+                 "resolved": {k: float(v) for k, v in olds["resolved"].items()}}
+    rsps.calls.reset()
+    provider.update(GID, as_stored, members(["alice.smith"]))
+    assert pod.active() == {"alice.smith"} and len(writes(rsps)) == 1
+    configured(SymphonyUserGroupMembersProvider, CONFIG).delete(GID, {**as_stored, "resolved": {"alice.smith": 1000.0}})
+    assert pod.active() == set()
