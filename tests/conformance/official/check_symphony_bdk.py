@@ -23,7 +23,15 @@ from symphony.bdk.gen.pod_model.error import Error
 from symphony.bdk.gen.pod_model.user_group_create import UserGroupCreate
 from symphony.bdk.gen.pod_model.user_group_response import UserGroupResponse
 from symphony.bdk.gen.pod_model.user_group_response_list import UserGroupResponseList
+from symphony.bdk.gen.pod_model.success_response import SuccessResponse
+from symphony.bdk.gen.pod_model.user_group_assignee_response import UserGroupAssigneeResponse
+from symphony.bdk.gen.pod_model.user_group_assignment_response import UserGroupAssignmentResponse
+from symphony.bdk.gen.pod_model.user_group_membership_data import UserGroupMembershipData
+from symphony.bdk.gen.pod_model.user_group_membership_request import UserGroupMembershipRequest
+from symphony.bdk.gen.pod_model.user_group_membership_response import UserGroupMembershipResponse
 from symphony.bdk.gen.pod_model.user_group_update import UserGroupUpdate
+from symphony.bdk.gen.pod_model.user_name import UserName
+from symphony.bdk.gen.pod_model.v2_user_list import V2UserList
 
 GROUPS = "/pod/v2/admin/usergroups"
 
@@ -125,3 +133,37 @@ def test_cursor_paging_to_the_end_parses_every_page(pod):
         seen += [g.name for g in page.data]
         url = page.pagination.next if page.pagination else None
     assert pages == 3 and sorted(seen) == sorted(names)
+
+
+def test_users_lookup_memberships_and_assignments_parse(pod, symphony_admin):
+    seeded = symphony_admin.post("/users", json={"users": [{"username": f"user{i:02d}"} for i in range(12)]})
+    users = seeded.raise_for_status().json()
+    lookup = parsed(V2UserList, pod.get("/v3/users", params={"username": "user00,user01,ghost", "local": "true"}).json())
+    assert [u.username for u in lookup.users] == ["user00", "user01"] and lookup.errors[0].id == "ghost"
+
+    gid = pod.post("/v2/admin/usergroups", json=UserGroupCreate(name="scope", type="ROLE_SCOPE").to_dict()).json()["id"]
+    for user in users[:11]:
+        r = pod.put(f"/v2/admin/usergroups/{gid}/memberships/{user['id']}",
+                    json=UserGroupMembershipRequest(active=True).to_dict())
+        assert r.status_code == 200
+        data = r.json()
+        assert set(data["user"]) <= {"id", "userName", "firstName", "lastName", "emailAddress"}  # MembershipData
+        membership = UserGroupMembershipData.from_dict(data)
+        assert membership.user_id == user["id"] and membership.active is True
+    seen, url = [], f"/v2/admin/usergroups/{gid}/memberships?limit=5&active=true&expand=user"
+    while url:
+        page = parsed(UserGroupMembershipResponse, pod.get(url.removeprefix("/pod")).json())
+        seen += [m.user.username for m in page.data]
+        url = page.pagination.next if page.pagination else None
+    assert sorted(seen) == [f"user{i:02d}" for i in range(11)]
+
+    replaced = pod.put(f"/v2/admin/usergroups/{gid}/memberships", json=[UserName(username="user11").to_dict()])
+    assert parsed(SuccessResponse, replaced.json()).format == "TEXT"
+    active = parsed(UserGroupMembershipResponse, pod.get(f"/v2/admin/usergroups/{gid}/memberships",
+                                                         params={"active": "true", "expand": "user"}).json())
+    assert [m.user.username for m in active.data] == ["user11"]
+
+    first = pod.put(f"/v2/admin/usergroups/{gid}/assignments/{users[0]['id']}", json={"active": True})
+    assert first.status_code == 201 and parsed(UserGroupAssignmentResponse, first.json()).active is True
+    assignees = parsed(UserGroupAssigneeResponse, pod.get(f"/v2/admin/usergroups/{gid}/assignments").json())
+    assert [a.user_id for a in assignees.data] == [users[0]["id"]]
