@@ -30,7 +30,15 @@ from providers.swo.models import (
     SwoUserGroupMembersAttributes,
     SwoUserGroupMembersInputs,
 )
-from providers.symphony.models import SymphonyUserGroupAttributes, SymphonyUserGroupInputs
+from providers.symphony.models import (
+    SymphonyUserGroupAssignmentInputs,
+    SymphonyUserGroupAttributes,
+    SymphonyUserGroupInputs,
+    SymphonyUserGroupMemberInputs,
+    SymphonyUserGroupMembersAttributes,
+    SymphonyUserGroupMembersInputs,
+    SymphonyUserLinkAttributes,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"(<!-- generated: (\w+) -->\n)(.*?)(<!-- end generated -->)", re.S)
@@ -65,6 +73,12 @@ PAGES = (
          "the group id, `UGR-NNNN-NNNN` (one list per group)"),
     Page("docs/swo-user-group-member.md", SwoUserGroupMemberInputs, None, SwoUserGroupMemberAttributes,
          "`<group id>/<user id>`, e.g. `UGR-1234-5678/USR-1234-0001`"),
+    Page("docs/symphony-user-group-members.md", SymphonyUserGroupMembersInputs, None,
+         SymphonyUserGroupMembersAttributes, "the group id (one list per group)"),
+    Page("docs/symphony-user-group-member.md", SymphonyUserGroupMemberInputs, None, SymphonyUserLinkAttributes,
+         "`<group id>/<user id>`"),
+    Page("docs/symphony-user-group-assignment.md", SymphonyUserGroupAssignmentInputs, None,
+         SymphonyUserLinkAttributes, "`<group id>/<user id>`"),
 )
 
 
