@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -133,6 +134,8 @@ def label(route: str) -> str:
     method, path = route.split(" ", 1)
     if "/login/" in path:
         return "login"
+    if path.startswith("/pod/v3/users"):
+        return "user lookup"
     if method == "GET":
         return "get" if path.endswith("}") else "list"
     return {"POST": "create", "PUT": "put", "DELETE": "delete"}.get(method, method.lower())
@@ -145,83 +148,110 @@ def fmt_requests(counts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(short.items())) or "0"
 
 
-MEMBER_STEPS = ("create", "no-op up", "no-op up without users", "refresh", "change one user", "destroy")
-MEMBERS_HEADING = "## Group users"
+MEMBER_STEPS = ("create", "no-op up", "no-op up without people", "refresh", "change one person", "destroy")
+MEMBERS_HEADING = "## Group people"
 
 
-def swo_members_cycle(project: PulumiProject, emu: Emulators, n_users: int, results: dict[str, StepResult]) -> None:
-    """One SoftwareOne group whose entry lists ``n_users`` account users (``SwoUserGroupMembers``)."""
-    seeded = emu.swo.seed_users("ACC-1234-5678", [{} for _ in range(n_users + 1)])
-    ids = [u["id"] for u in seeded]
-    entry = {"key": "big", "accountId": "ACC-1234-5678", "name": "Everyone", "modules": ["MOD-1756"]}
-    with_users = {"usergroups:swoGroups": [{**entry, "users": ids[:n_users]}], "usergroups:symphonyGroups": []}
+@dataclass
+class PeopleCase:
+    """One group whose entry lists ``n`` people: how to seed them and declare them."""
+
+    label: str
+    n: int
+    seed: Any  # (emu, count) -> ids or usernames
+    entry: dict
+    field: str
+    page: int
+
+
+def people_cases(args: argparse.Namespace) -> list[PeopleCase]:
+    return [
+        PeopleCase("Symphony members (`SymphonyUserGroupMembers`)", args.symphony_members,
+                   lambda emu, n: [u["username"] for u in emu.symphony.seed_pod_users(
+                       [f"member.{i:05d}" for i in range(n)])],
+                   {"key": "big", "name": "Everyone"}, "members", 100),
+        PeopleCase("SoftwareOne users (`SwoUserGroupMembers`)", args.member_users,
+                   lambda emu, n: [u["id"] for u in emu.swo.seed_users("ACC-1234-5678", [{} for _ in range(n)])],
+                   {"key": "big", "accountId": "ACC-1234-5678", "name": "Everyone", "modules": ["MOD-1756"]},
+                   "users", 100),
+    ]
+
+
+def people_cycle(project: PulumiProject, emu: Emulators, case: PeopleCase, results: dict[str, StepResult]) -> None:
+    """One group whose entry lists ``case.n`` people, then the same stack with the group alone."""
+    people = case.seed(emu, case.n + 1)
+    lists = "usergroups:symphonyGroups" if case.field == "members" else "usergroups:swoGroups"
+    other = "usergroups:swoGroups" if case.field == "members" else "usergroups:symphonyGroups"
+    declared = {lists: [{**case.entry, case.field: people[:case.n]}], other: []}
+    swapped = {lists: [{**case.entry, case.field: people[1:case.n + 1]}], other: []}
     steps = [
-        ("create", with_users, ["up", "--yes", "--skip-preview"]),
-        ("no-op up", with_users, ["up", "--yes"]),  # with its preview: the whole no-op up a user runs
-        ("refresh", with_users, ["refresh", "--yes", "--skip-preview"]),
-        ("change one user", {"usergroups:swoGroups": [{**entry, "users": ids[1:n_users + 1]}]},
-         ["up", "--yes", "--skip-preview"]),
+        ("create", declared, ["up", "--yes", "--skip-preview"]),
+        ("no-op up", declared, ["up", "--yes"]),  # with its preview: the whole no-op up a user runs
+        ("refresh", declared, ["refresh", "--yes", "--skip-preview"]),
+        ("change one person", swapped, ["up", "--yes", "--skip-preview"]),
         ("destroy", None, ["destroy", "--yes", "--skip-preview"]),
     ]
-    for step, config, args in steps:
+    for step, config, cli in steps:
         if config is not None:
             set_config(project, config)
-        seconds, counts, rss = timed(project, args, emu)
-        r = results.setdefault(step, StepResult())
-        r.seconds.append(seconds)
-        r.requests.append(counts)
-        r.peak_rss_mb = max(r.peak_rss_mb, rss)
-    # The same no-op up for the group alone: what the users resource adds to it.
+        record(results, step, *timed(project, cli, emu))
     emu.reset()
-    set_config(project, {"usergroups:swoGroups": [entry]})
+    set_config(project, {lists: [case.entry], other: []})
     project.run("up", "--yes", "--skip-preview").ok()
-    seconds, counts, rss = timed(project, ["up", "--yes"], emu)
-    r = results.setdefault("no-op up without users", StepResult())
-    r.seconds.append(seconds)
-    r.requests.append(counts)
+    record(results, "no-op up without people", *timed(project, ["up", "--yes"], emu))
     project.run("destroy", "--yes", "--skip-preview").ok()
 
 
-def members_report(results: dict[str, StepResult], n_users: int, args: argparse.Namespace) -> list[str]:
-    page = 100
-    goals = {"refresh": f"≤ {math.ceil(n_users / page) + 2} for the users", "change one user": "≤ 3",
-             "no-op up": "≤ 2 × the time without users"}
+def record(results: dict[str, StepResult], step: str, seconds: float, counts: dict[str, int], rss: float) -> None:
+    r = results.setdefault(step, StepResult())
+    r.seconds.append(seconds)
+    r.requests.append(counts)
+    r.peak_rss_mb = max(r.peak_rss_mb, rss)
+
+
+def people_report(table: list[tuple[PeopleCase, dict[str, StepResult]]], args: argparse.Namespace) -> list[str]:
     lines = [
         MEMBERS_HEADING,
         "",
-        f"One SoftwareOne group whose entry lists {n_users} account users (`SwoUserGroupMembers`), median of "
-        f"{args.repeat} runs, {args.latency_ms:g} ms per request. *No-op up* includes its preview (as a user "
-        "runs it) and *no-op up without users* is the same for the stack with the group alone; *change one user* "
-        "swaps one user for another (one add, one remove); *refresh* reads the group twice (its own resource and "
-        "the users resource, which notices a deleted group) and lists the group's users 100 a page; "
-        "*requests* are all the emulator counted.",
+        f"One group whose stack-config entry lists N people, median of {args.repeat} runs, {args.latency_ms:g} ms "
+        "per request. *No-op up* includes its preview (as a user runs it) and *no-op up without people* is the "
+        "same for the stack with the group alone; *change one person* swaps one person for another (one add, one "
+        "removal); *refresh* covers the group's own resource too (one `get`) and, for Symphony, the login. "
+        "*Requests* are all the emulator counted; the goals are those of the people resource.",
         "",
-        "| step | s | requests | goal | provider peak RSS MiB |",
-        "|---|---|---|---|---|",
+        "| people | N | step | s | requests | goal | provider peak RSS MiB |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for step in MEMBER_STEPS:
-        r = results[step]
-        median_run = sorted(range(len(r.seconds)), key=lambda i: r.seconds[i])[len(r.seconds) // 2]
-        total = sum(r.requests[median_run].values())
-        rss = f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb else "not sampled"
-        lines.append(f"| {step} | {statistics.median(r.seconds):.2f} | {total}: {fmt_requests(r.requests[median_run])} "
-                     f"| {goals.get(step, '')} | {rss} |")
+    for case, results in table:
+        goals = {"refresh": f"≤ {math.ceil(case.n / case.page) + 2} (⌈N / {case.page}⌉ + 2)",
+                 "change one person": "≤ 3 (+ login)",
+                 "no-op up": f"≤ 2 × without people ({2 * statistics.median(results['no-op up without people'].seconds):.2f} s)"}
+        for step in MEMBER_STEPS:
+            r = results[step]
+            median_run = sorted(range(len(r.seconds)), key=lambda i: r.seconds[i])[len(r.seconds) // 2]
+            total = sum(r.requests[median_run].values())
+            rss = f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb else "-"
+            lines.append(f"| {case.label} | {case.n} | {step} | {statistics.median(r.seconds):.2f} | "
+                         f"{total}: {fmt_requests(r.requests[median_run])} | {goals.get(step, '')} | {rss} |")
     return lines
 
 
-def run_members(base: Path, bot, emu: Emulators, args: argparse.Namespace) -> list[str]:
-    results: dict[str, StepResult] = {}
-    for r in range(args.repeat):
-        emu.reset()
-        project = PulumiProject(base / f"members-{r}", stack="bench")
-        project.init({"symphony:podUrl": emu.symphony_url, "symphony:botUsername": bot.username,
-                      "swo:apiUrl": emu.swo_url},
-                     {"symphony:botPrivateKey": bot.private_pem, "swo:apiToken": SWO_TOKEN})
-        swo_members_cycle(project, emu, args.member_users, results)
-        project.cleanup()
-        print(f"bench: group users N={args.member_users} run {r + 1}/{args.repeat}: "
-              + ", ".join(f"{s} {results[s].seconds[-1]:.2f}s" for s in MEMBER_STEPS), flush=True)
-    return members_report(results, args.member_users, args)
+def run_people(base: Path, bot, emu: Emulators, args: argparse.Namespace) -> list[str]:
+    table = []
+    for case in people_cases(args):
+        results: dict[str, StepResult] = {}
+        for r in range(args.repeat):
+            emu.reset()
+            project = PulumiProject(base / f"people-{case.field}-{r}", stack="bench")
+            project.init({"symphony:podUrl": emu.symphony_url, "symphony:botUsername": bot.username,
+                          "swo:apiUrl": emu.swo_url},
+                         {"symphony:botPrivateKey": bot.private_pem, "swo:apiToken": SWO_TOKEN})
+            people_cycle(project, emu, case, results)
+            project.cleanup()
+            print(f"bench: {case.label} N={case.n} run {r + 1}/{args.repeat}: "
+                  + ", ".join(f"{s} {results[s].seconds[-1]:.2f}s" for s in MEMBER_STEPS), flush=True)
+        table.append((case, results))
+    return people_report(table, args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -229,8 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10,100,500")
     parser.add_argument("--latency-ms", type=float, default=25.0)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--member-users", type=int, default=2000, help="users of the group-users benchmark")
-    parser.add_argument("--only", choices=("groups", "members"),
+    parser.add_argument("--member-users", type=int, default=2000, help="users of the SoftwareOne group")
+    parser.add_argument("--symphony-members", type=int, default=10000, help="members of the Symphony group")
+    parser.add_argument("--only", choices=("groups", "people"),
                         help="run one table; the other is kept as it is in --out")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     args = parser.parse_args(argv)
@@ -238,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     latency = args.latency_ms / 1000
     out = Path(args.out)
     previous = out.read_text() if out.exists() else ""
-    kept_groups, _, kept_members = previous.partition(MEMBERS_HEADING)
+    head, sep, tail = previous.partition("\n## Group ")  # the groups table, then the people table
+    kept_groups, kept_people = (head + "\n", "## Group " + tail) if sep else (previous, "")
 
     table: dict[tuple[str, int], dict[str, StepResult]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -246,8 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         bot = make_bot_key(base / "keys", "bench-bot")
         emu = Emulators(base / "emu", bot, SWO_TOKEN, "unused", latency_ms=args.latency_ms).start()
         try:
-            members = run_members(base, bot, emu, args) if args.only != "groups" else None
-            for n in (sizes if args.only != "members" else []):
+            members = run_people(base, bot, emu, args) if args.only != "groups" else None
+            for n in (sizes if args.only != "people" else []):
                 for kind in ("baseline", "baseline-state", "symphony", "swo"):
                     results: dict[str, StepResult] = {}
                     for r in range(args.repeat):
@@ -269,10 +301,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             emu.stop()
 
-    groups_text = "\n".join(report(table, sizes, latency, args)) + "\n\n" if args.only != "members" \
+    groups_text = "\n".join(report(table, sizes, latency, args)) + "\n\n" if args.only != "people" \
         else kept_groups
     members_text = "\n".join(members) + "\n" if members is not None \
-        else (MEMBERS_HEADING + kept_members if kept_members else "")
+        else kept_people
     print(groups_text + members_text)
     out.write_text(groups_text + members_text)
     return 0

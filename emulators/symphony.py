@@ -204,9 +204,13 @@ class SymphonyApi(EmulatedApi):
         start, limit = cursor
         return self._page(request, GROUPS, [self._group_view(g) for g in matches], start, limit)
 
-    def _page(self, request: Request, path: str, items: list[dict[str, Any]], start: int, limit: int) -> Response:
-        """One cursor page: ``next`` only while more remain (the pod's rule: stop when it is absent)."""
+    def _page(self, request: Request, path: str, items: list[Any], start: int, limit: int,
+              view: Any = None) -> Response:
+        """One cursor page: ``next`` only while more remain (the pod's rule: stop when it is absent).
+        ``view`` renders the page's items only (so a page of a large list stays cheap)."""
         page = items[start : start + limit]
+        if view is not None:
+            page = [view(item) for item in page]
         end = start + len(page)
         pagination: dict[str, Any] = {"cursors": {"before": _encode_cursor(start)}}
         query = {k: v[0] for k, v in request.query.items() if k not in ("after", "before")}
@@ -276,10 +280,13 @@ class SymphonyApi(EmulatedApi):
         if request.param("userId") is not None:
             items = [link for link in items if str(link["userId"]) == request.param("userId")]
         expand = set((request.param("expand") or "").split(","))
-        users = {u["id"]: u for u in self._users()} if "user" in expand else {}
-        views = [self._link_view(group, link, users.get(link["userId"]), "group" in expand) for link in items]
+
+        def view(link: dict[str, Any]) -> dict[str, Any]:
+            user = self.store.get(f"user:{link['userId']}") if "user" in expand else None
+            return self._link_view(group, link, user, "group" in expand)
+
         path = f"{GROUPS}/{group['id']}/{'memberships' if kind == 'members' else 'assignments'}"
-        return self._page(request, path, views, *cursor)
+        return self._page(request, path, items, *cursor, view=view)
 
     def replace_memberships(self, request: Request) -> Response:
         """The listed users become the active members; every other member is deactivated."""
