@@ -167,7 +167,9 @@ class SwoMemberService(Service[SwoUserGroupMemberInputs]):
             raise _unknown_users(inputs.account_id, inputs.group_id, unknown)
         user_id = resolved[inputs.user]
         claims(_scope(inputs.connection)).claim(inputs.group_id, [user_id], "add")
-        add_users(self.client, inputs.account_id, inputs.group_id, [user_id])
+        user = self.client.user(inputs.account_id, user_id)
+        if user is None or all(g.id != inputs.group_id for g in user.groups):  # already in it: nothing to write
+            add_users(self.client, inputs.account_id, inputs.group_id, [user_id])
         return {"id": f"{inputs.group_id}/{user_id}", "account_id": inputs.account_id, "group_id": inputs.group_id,
                 "user": inputs.user, "user_id": user_id, "email": directory.address(user_id)}
 

@@ -180,7 +180,10 @@ class SymphonyLinkService(Service[Any]):
             claims(_scope(inputs.connection)).enter(inputs.group_id, "add", LIST_AND_ADD)
         user_id = _resolve(self.client, inputs.connection, inputs.group_id, [inputs.username])[inputs.username]
         claims(_scope(inputs.connection)).claim(inputs.group_id, [str(user_id)], "add")
-        _set_each(self.client, inputs.group_id, self.kind, [user_id], True)
+        # Taking over what is already so writes nothing (an adopted tenant's first `up` stays read-only).
+        current = self.client.links(inputs.group_id, self.kind, active=True, user_id=user_id)
+        if not any(link.user_id == user_id for link in current or []):
+            _set_each(self.client, inputs.group_id, self.kind, [user_id], True)
         return {"id": f"{inputs.group_id}/{user_id}", "group_id": inputs.group_id, "username": inputs.username,
                 "user_id": user_id}
 

@@ -242,3 +242,10 @@ def test_a_list_and_additive_users_on_one_group_in_one_run_fail_before_writing(r
     with pytest.raises(ProviderError, match="has both a whole user list .* and additive users"):
         one.create({"account_id": ACC, "group_id": GID, "user": "USR-1234-0002", "connection": "swo"})
     assert not calls(rsps, "POST") and GID not in tenant.groups["USR-1234-0002"]
+
+
+def test_taking_over_a_user_already_in_the_group_writes_nothing(rsps, tenant):
+    tenant.groups["USR-1234-0002"].add(GID)
+    provider = configured(SwoUserGroupMemberProvider, CONFIG)
+    provider.create({"account_id": ACC, "group_id": GID, "user": "USR-1234-0002", "connection": "swo"})
+    assert not calls(rsps, "POST") and not calls(rsps, "DELETE")

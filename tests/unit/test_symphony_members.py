@@ -241,3 +241,11 @@ def test_ids_stored_as_floats_by_the_engine_are_read_back_as_ids(rsps, pod):
     assert pod.active() == {"alice.smith"} and len(writes(rsps)) == 1
     configured(SymphonyUserGroupMembersProvider, CONFIG).delete(GID, {**as_stored, "resolved": {"alice.smith": 1000.0}})
     assert pod.active() == set()
+
+
+def test_taking_over_an_active_member_or_assignee_writes_nothing(rsps, pod):
+    pod.links["memberships"][1000] = True
+    pod.links["assignments"][1002] = True
+    assert configured(SymphonyUserGroupMemberProvider, CONFIG).create(one("alice.smith")).id == "g1/1000"
+    assert configured(SymphonyUserGroupAssignmentProvider, CONFIG).create(one("carol.officer")).id == "g1/1002"
+    assert writes(rsps) == []

@@ -1,0 +1,344 @@
+"""``python -m program discover``: bring an existing tenant under code in one command.
+
+Reads every group of the selected scopes, with its people, through the same clients and
+connection settings as ``pulumi up`` (the stack's config with secrets decrypted by the Pulumi
+CLI, then the environment), and adds what it found to ``stacks/Pulumi.<stack>.yaml`` as entries
+with ``adopt: true``, keeping every comment and entry already in the file. The next ``pulumi up``
+takes the groups over without writing anything.
+
+Exit codes: 0 done; 1 failed (nothing written); 2 with ``--detailed-exitcode`` when entries were
+added (or, with ``--dry-run``, would be), so a scheduled job can tell when the tenant has groups
+the code does not know.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from program.stack_config import PROJECT, slug
+from providers.errors import ProviderError
+
+SYMPHONY_LIST, SWO_LIST = f"{PROJECT}:symphonyGroups", f"{PROJECT}:swoGroups"
+DEFAULT_TYPE = "ROLE_SCOPE"
+
+
+@dataclass
+class Found:
+    """One group read from a tenant: the entry it becomes, or why it is left out."""
+
+    kind: str  # "symphonyGroups" or "swoGroups"
+    natural_key: tuple[str, ...]  # connection, scope, name
+    group_id: str
+    name: str
+    entry: dict[str, Any] = field(default_factory=dict)
+    left_out: str | None = None
+
+
+class DictConfig:
+    """The stack's config as ``pulumi config --json --show-secrets`` gives it, as the providers read config."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def get(self, key: str) -> Any:
+        return self._values.get(key)
+
+
+def stack_config(stack: str, cwd: Path) -> dict[str, Any]:
+    """Every config value of the stack, secrets decrypted by the Pulumi CLI (which knows the secrets provider)."""
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        raise ProviderError("the pulumi CLI is not on PATH (`source scripts/env.sh` puts this project's there)")
+    run = subprocess.run([pulumi, "config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"],
+                         cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    if run.returncode != 0:
+        raise ProviderError(f"`pulumi config --stack {stack}` failed: {run.stderr.strip().splitlines()[-1:]}")
+    raw = json.loads(run.stdout or "{}")
+    return {k: (v.get("objectValue") if v.get("objectValue") is not None else v.get("value")) for k, v in raw.items()}
+
+
+def stack_path(stack: str, root: Path) -> Path:
+    project = YAML(typ="safe").load((root / "Pulumi.yaml").read_text()) or {}
+    return root / (project.get("stackConfigDir") or ".") / f"Pulumi.{stack}.yaml"
+
+
+def _text(value: str) -> DoubleQuotedScalarString:
+    # Quoted whatever it holds, so that no YAML reader takes `yes`, `1e3` or `# x` for something else.
+    return DoubleQuotedScalarString(value)
+
+
+# -- reading the tenants -------------------------------------------------------------------
+def symphony_groups(client: Any, connection: str, types: list[str], include_inactive: bool,
+                    people: Callable[[Iterable[Any]], Iterable[Any]]) -> list[Found]:
+    found: list[Found] = []
+    for type_ in types:
+        groups = client.list(type_)
+        active_names: dict[str, list[str]] = {}
+        for g in groups:
+            if g.active:
+                active_names.setdefault(g.name, []).append(g.id)
+        for g in people(groups):
+            f = Found("symphonyGroups", (connection, type_, g.name), g.id, g.name)
+            twins = active_names.get(g.name, [])
+            if g.active and len(twins) > 1:
+                f.left_out = f"{len(twins)} active groups of type {type_} have this name ({', '.join(twins)})"
+            elif not g.active and not include_inactive:
+                f.left_out = "inactive (add --include-inactive to declare it with active: false)"
+            elif not g.active and twins:
+                f.left_out = f"inactive, and an active group ({twins[0]}) has this name"
+            else:
+                f.entry = _symphony_entry(client, g, connection)
+            found.append(f)
+    return found
+
+
+def _symphony_entry(client: Any, g: Any, connection: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": _text(g.name)}
+    if g.type != DEFAULT_TYPE:
+        entry["type"] = g.type
+    for key in ("area", "description"):
+        if getattr(g, key):
+            entry[key] = _text(getattr(g, key))
+    if not g.active:
+        entry["active"] = False
+    for kind, key in (("members", "members"), ("assignees", "assignees")):
+        links = client.links(g.id, kind) or []
+        names = sorted(link.user.username for link in links if link.user and link.user.username)
+        if names:
+            entry[key] = [_text(n) for n in names]
+    if connection != "symphony":
+        entry["connection"] = connection
+    entry["adopt"] = True
+    return entry
+
+
+def swo_groups(client: Any, connection: str, accounts: list[str],
+               people: Callable[[Iterable[Any]], Iterable[Any]]) -> list[Found]:
+    groups = [g for a in accounts for g in client.in_account(a)] if accounts else client.list("")
+    names: dict[tuple[str, str], list[str]] = {}
+    for g in groups:
+        names.setdefault((g.account.id, g.name), []).append(g.id)
+    found: list[Found] = []
+    for g in people(groups):
+        f = Found("swoGroups", (connection, g.account.id, g.name), g.id, g.name)
+        twins = names[(g.account.id, g.name)]
+        if g.is_default:
+            f.left_out = "the account's default group (the API never deletes it; declare it by hand if you must)"
+        elif len(twins) > 1:
+            f.left_out = f"{len(twins)} groups of {g.account.id} have this name ({', '.join(twins)})"
+        else:
+            f.entry = _swo_entry(client, g, connection)
+        found.append(f)
+    return found
+
+
+def _swo_entry(client: Any, g: Any, connection: str) -> dict[str, Any]:
+    out = g.outputs()
+    entry: dict[str, Any] = {"accountId": g.account.id, "name": _text(g.name), "modules": out["modules"]}
+    for key in ("description", "logo"):
+        if out.get(key):
+            entry[key] = _text(out[key])
+    for key in ("buyers", "extensions"):
+        if out.get(key):
+            entry[key] = out[key]
+    users = sorted(u.id for u in client.group_users(g.account.id, g.id))
+    if users:
+        entry["users"] = users
+    if connection != "swo":
+        entry["connection"] = connection
+    entry["adopt"] = True
+    return entry
+
+
+# -- the stack file ------------------------------------------------------------------------------
+class StackFile:
+    """The stack's config file, edited in place: comments, order and every entry already there are kept."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.yaml = YAML()
+        self.yaml.preserve_quotes = True
+        self.yaml.indent(mapping=2, sequence=4, offset=2)
+        self.yaml.width = 4096
+        self.doc = self.yaml.load(path.read_text()) if path.exists() else CommentedMap()
+        if self.doc is None:
+            self.doc = CommentedMap()
+        self.config = self.doc.setdefault("config", CommentedMap())
+
+    def entries(self, kind: str) -> list[Any]:
+        value = self.config.get(f"{PROJECT}:{kind}")
+        return list(value) if isinstance(value, list) else []
+
+    def declared(self, kind: str) -> set[tuple[str, ...]]:
+        """Natural keys of the entries already there (as the program compares them)."""
+        keys = set()
+        for e in self.entries(kind):
+            if not isinstance(e, Mapping) or "name" not in e:
+                continue
+            if kind == "symphonyGroups":
+                keys.add((str(e.get("connection") or "symphony"), str(e.get("type") or DEFAULT_TYPE), str(e["name"])))
+            else:
+                keys.add((str(e.get("connection") or "swo"), str(e.get("accountId")), str(e["name"])))
+        return keys
+
+    def used_keys(self, kind: str) -> set[str]:
+        used = set()
+        for e in self.entries(kind):
+            if isinstance(e, Mapping):
+                used.add(str(e.get("key")))
+                used.update(str(k) for k in e.get("formerKeys") or [])
+        return used
+
+    def add(self, kind: str, entries: list[dict[str, Any]]) -> None:
+        name = f"{PROJECT}:{kind}"
+        current = self.config.get(name)
+        if not isinstance(current, list):
+            current = CommentedSeq()
+            self.config[name] = current
+        for entry in entries:
+            current.append(CommentedMap(entry))
+
+    def write(self) -> None:
+        buffer = io.StringIO()
+        self.yaml.dump(self.doc, buffer)
+        tmp = self.path.with_suffix(".yaml.tmp")
+        tmp.write_text(buffer.getvalue())
+        os.replace(tmp, self.path)  # all or nothing: an interrupted run leaves the old file
+
+
+def plan(found: list[Found], stack: StackFile) -> tuple[dict[str, list[dict[str, Any]]], list[Found]]:
+    """The entries to add per list (with stable, unique keys) and the groups already declared."""
+    additions: dict[str, list[dict[str, Any]]] = {"symphonyGroups": [], "swoGroups": []}
+    already: list[Found] = []
+    for kind in additions:
+        declared, used = stack.declared(kind), stack.used_keys(kind)
+        for f in sorted((f for f in found if f.kind == kind and not f.left_out), key=lambda f: f.natural_key):
+            if f.natural_key in declared:
+                already.append(f)
+                continue
+            base = slug(f.name)
+            key, n = base, 2
+            while key in used:
+                key, n = f"{base}-{n}", n + 1
+            used.add(key)
+            additions[kind].append({"key": key, **f.entry})
+    return additions, already
+
+
+# -- the command ---------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m program discover",
+        description="Read the groups (and their people) of a stack's tenants and add them to its stack file as "
+                    "entries with adopt: true; the next `pulumi up` takes them over without writing anything.",
+        epilog="Exit codes: 0 done, 1 failed (nothing written), 2 entries added or, with --dry-run, to add "
+               "(only with --detailed-exitcode).")
+    parser.add_argument("--stack", required=True, help="the stack whose connections are read and whose file is edited")
+    parser.add_argument("--swo-account", action="append", default=[], metavar="ACC-NNNN-NNNN",
+                        help="read only these SoftwareOne accounts (repeatable; default: every account the token sees)")
+    parser.add_argument("--symphony-type", action="append", default=[], metavar="TYPE",
+                        help=f"read these Symphony group types (repeatable; default: {DEFAULT_TYPE})")
+    parser.add_argument("--only", choices=("symphony", "swo"), help="read one API only")
+    parser.add_argument("--include-inactive", action="store_true",
+                        help="declare inactive Symphony groups too (as active: false)")
+    parser.add_argument("--dry-run", action="store_true", help="print the entries it would add, as YAML; change nothing")
+    parser.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when entries were (or would be) added")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: the current one)")
+    args = parser.parse_args(argv)
+    console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+    try:
+        stack = StackFile(stack_path(args.stack, args.root))
+        config = DictConfig(stack_config(args.stack, args.root))
+        found = read_tenants(args, config, stack, console)
+    except (ProviderError, OSError, ValueError) as exc:
+        console.print(f"discover: {exc}", style="red", markup=False, highlight=False)
+        return 1
+    additions, already = plan(found, stack)
+    added = sum(len(v) for v in additions.values())
+    if args.dry_run:
+        preview = {f"{PROJECT}:{k}": v for k, v in additions.items() if v}
+        if preview:
+            out = YAML()
+            out.indent(mapping=2, sequence=4, offset=2)
+            out.width = 4096
+            out.dump(preview, sys.stdout)
+    elif added:
+        for kind, entries in additions.items():
+            if entries:
+                stack.add(kind, entries)
+        stack.write()
+    summary(console, found, additions, already, args.dry_run, stack.path)
+    return 2 if args.detailed_exitcode and added else 0
+
+
+def read_tenants(args: argparse.Namespace, config: DictConfig, stack: StackFile, console: Console) -> list[Found]:
+    from providers.swo.provider import connect as swo_connect
+    from providers.symphony.provider import connect as symphony_connect
+
+    found: list[Found] = []
+    with Progress(console=console, transient=True) as progress:
+        def people(label: str) -> Callable[[Iterable[Any]], Iterable[Any]]:
+            def each(groups: Iterable[Any]) -> Iterable[Any]:
+                groups = list(groups)
+                task = progress.add_task(f"reading {label} groups and their people", total=len(groups))
+                for g in groups:
+                    yield g
+                    progress.advance(task)
+            return each
+
+        if args.only != "swo":
+            for connection in _connections(stack, "symphonyGroups", "symphony", "podUrl", config):
+                found += symphony_groups(symphony_connect(connection, config), connection,
+                                         args.symphony_type or [DEFAULT_TYPE], args.include_inactive,
+                                         people(f"Symphony ({connection})"))
+        if args.only != "symphony":
+            for connection in _connections(stack, "swoGroups", "swo", "apiToken", config):
+                found += swo_groups(swo_connect(connection, config), connection, args.swo_account,
+                                    people(f"SoftwareOne ({connection})"))
+    return found
+
+
+def _connections(stack: StackFile, kind: str, default: str, marker: str, config: DictConfig) -> list[str]:
+    """The stack's connection namespaces for one API: the default one when it is set up, and every one
+    an entry names."""
+    from providers.config import env_name
+    named = {str(e.get("connection")) for e in stack.entries(kind) if isinstance(e, Mapping) and e.get("connection")}
+    if config.get(f"{default}:{marker}") is not None or os.environ.get(env_name(default, marker)):
+        named.add(default)
+    return sorted(named)
+
+
+def summary(console: Console, found: list[Found], additions: dict[str, list[dict[str, Any]]], already: list[Found],
+            dry_run: bool, path: Path) -> None:
+    table = Table(title="discover" + (" (dry run: nothing written)" if dry_run else f": {path}"))
+    for column in ("list", "found", "added" if not dry_run else "to add", "already declared", "left out"):
+        table.add_column(column, justify="right" if column != "list" else "left")
+    for kind in ("symphonyGroups", "swoGroups"):
+        mine = [f for f in found if f.kind == kind]
+        table.add_row(f"{PROJECT}:{kind}", str(len(mine)), str(len(additions[kind])),
+                      str(sum(1 for f in already if f.kind == kind)), str(sum(1 for f in mine if f.left_out)))
+    console.print(table)
+    # One line per group, so that a log search finds it whole.
+    for f in already:
+        console.print(f"already declared: {f.name!r} ({f.natural_key[1]}, {f.group_id})", markup=False,
+                      highlight=False, soft_wrap=True)
+    for f in found:
+        if f.left_out:
+            console.print(f"left out: {f.name!r} ({f.natural_key[1]}, {f.group_id}): {f.left_out}", markup=False,
+                          highlight=False, soft_wrap=True)
