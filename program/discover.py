@@ -36,6 +36,8 @@ from providers.errors import ProviderError
 
 SYMPHONY_LIST, SWO_LIST = f"{PROJECT}:symphonyGroups", f"{PROJECT}:swoGroups"
 DEFAULT_TYPE = "ROLE_SCOPE"
+# The engine passes the whole config to the program in one environment variable (Linux: 128 KiB).
+CONFIG_ROOM = 128 * 1024
 
 
 @dataclass
@@ -284,6 +286,12 @@ def main(argv: list[str] | None = None) -> int:
                 stack.add(kind, entries)
         stack.write()
     summary(console, found, additions, already, args.dry_run, stack.path)
+    size = len(json.dumps({k: v for k, v in stack.config.items()}, default=str)) + \
+        len(json.dumps(additions if args.dry_run else {}, default=str))
+    if size > CONFIG_ROOM * 0.8:
+        console.print(f"warning: the stack's config is about {size // 1024} KiB; the engine hands it to the program "
+                      f"in one environment variable of at most {CONFIG_ROOM // 1024} KiB. Move the longest people "
+                      "lists into a program (see the README)", style="yellow", markup=False, highlight=False)
     return 2 if args.detailed_exitcode and added else 0
 
 
