@@ -239,7 +239,7 @@ def plan(found: list[Found], stack: StackFile) -> tuple[dict[str, list[dict[str,
             while key in used:
                 key, n = f"{base}-{n}", n + 1
             used.add(key)
-            additions[kind].append({"key": key, **f.entry})
+            additions[kind].append({"key": _text(key), **f.entry})
     return additions, already
 
 
