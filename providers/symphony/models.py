@@ -93,17 +93,11 @@ class SymphonyUserGroupMemberInputs(ResourceInputs):
         return f"member {self.username} of {self.group_id}"
 
 
-class SymphonyUserGroupAssignmentInputs(ResourceInputs):
+class SymphonyUserGroupAssignmentInputs(SymphonyUserGroupMemberInputs):
     """The validated inputs of ``SymphonyUserGroupAssignment``: one assignee (e.g. a compliance officer)."""
 
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    group_id: Annotated[str, StringConstraints(min_length=1)] = Field(
-        **spec(GROUP_ID, replace=True, natural_key=True, config_name="groupId"))
     username: Username = Field(**spec("a pod username (the pod decides who may be assigned, e.g. a compliance "
                                       "officer)", replace=True, natural_key=True))
-    connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
-                                                     natural_key=True, lifecycle=True))
 
     def label(self) -> str:
         return f"assignee {self.username} of {self.group_id}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import ClassVar, Optional, Sequence
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -116,37 +116,35 @@ class SymphonyUserGroupMemberArgs:
 SymphonyUserGroupAssignmentArgs = SymphonyUserGroupMemberArgs
 
 
-class SymphonyUserGroupMember(Resource, module="symphony", name="UserGroupMember"):
-    """One active member of the group (additive: the group's other members are left alone).
-
-    ``id`` is ``<group id>/<user id>``; removing the resource deactivates the membership.
-    """
+class _GroupPerson(Resource):
+    """One person linked to a group (a member or an assignee); ``id`` is ``<group id>/<user id>``."""
 
     group_id: pulumi.Output[str]
     username: pulumi.Output[str]
     user_id: pulumi.Output[int]
     connection: pulumi.Output[str]
+    provider_class: ClassVar[type]
 
     def __init__(self, resource_name: str, args: SymphonyUserGroupMemberArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         props: dict[str, object] = {"connection": None, **args.props(),
                                     **{k: None for k in SymphonyUserLinkAttributes.model_fields}}
-        super().__init__(SymphonyUserGroupMemberProvider(), resource_name, props, opts)
+        super().__init__(self.provider_class(), resource_name, props, opts)
 
 
-class SymphonyUserGroupAssignment(Resource, module="symphony", name="UserGroupAssignment"):
+class SymphonyUserGroupMember(_GroupPerson, module="symphony", name="UserGroupMember"):
+    """One active member of the group (additive: the group's other members are left alone).
+
+    ``id`` is ``<group id>/<user id>``; removing the resource deactivates the membership.
+    """
+
+    provider_class = SymphonyUserGroupMemberProvider
+
+
+class SymphonyUserGroupAssignment(_GroupPerson, module="symphony", name="UserGroupAssignment"):
     """One assignee of the group, for example a compliance officer whose scope the group sets.
 
     ``id`` is ``<group id>/<user id>``; removing the resource deactivates the assignment.
     """
 
-    group_id: pulumi.Output[str]
-    username: pulumi.Output[str]
-    user_id: pulumi.Output[int]
-    connection: pulumi.Output[str]
-
-    def __init__(self, resource_name: str, args: SymphonyUserGroupAssignmentArgs,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        props: dict[str, object] = {"connection": None, **args.props(),
-                                    **{k: None for k in SymphonyUserLinkAttributes.model_fields}}
-        super().__init__(SymphonyUserGroupAssignmentProvider(), resource_name, props, opts)
+    provider_class = SymphonyUserGroupAssignmentProvider

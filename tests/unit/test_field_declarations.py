@@ -109,7 +109,8 @@ def test_a_field_forgotten_in_the_metadata_would_still_be_compared():
 def test_membership_args_and_outputs_match_the_model(provider, args, resource, attributes):
     inputs = set(provider.inputs_model.model_fields)
     assert {f.name for f in dataclasses.fields(args)} == inputs
-    annotated = {n for n, t in vars(resource).get("__annotations__", {}).items() if "Output" in str(t)}
+    annotated = {n for klass in resource.__mro__ for n, t in vars(klass).get("__annotations__", {}).items()
+                 if "Output" in str(t)}
     assert annotated == inputs | set(attributes.model_fields)
     assert set(provider.natural_key_fields) >= {"group_id", "connection"}
     assert not provider.lookup  # membership writes are upserts: nothing to look up first
