@@ -209,8 +209,8 @@ def people_report(table: list[tuple[PeopleCase, dict[str, StepResult]]], args: a
     lines = [
         MEMBERS_HEADING,
         "",
-        f"One group with N people (`bench/people`: a list of 10,000 usernames is too long for stack config, which "
-        "the engine hands the program in one environment variable), median of {args.repeat} runs, {args.latency_ms:g} ms "
+        "One group with N people (`bench/people`: a list of 10,000 usernames is too long for stack config, which "
+        f"the engine hands the program in one environment variable), median of {args.repeat} runs, {args.latency_ms:g} ms "
         "per request. *No-op up* includes its preview (as a user runs it) and *no-op up without people* is the "
         "same for the stack with the group alone; *change one person* swaps one person for another (one add, one "
         "removal); *refresh* covers the group's own resource too (one `get`) and, for Symphony, the login. "
