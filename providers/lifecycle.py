@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 from abc import ABC, abstractmethod
-from typing import Any, Callable, ClassVar, Generic, Iterable, TypeVar
+from typing import Any, Callable, ClassVar, Generic, Iterable, TypeVar, cast
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -229,10 +229,12 @@ class Provider(ResourceProvider, ABC, Generic[I]):
     def check_warnings(self, inputs: I) -> list[str]:
         return []
 
-    def check_online(self, inputs: I, olds: dict[str, Any]) -> list[CheckFailure]:
+    def check_online(self, inputs: I, olds: dict[str, Any], unknown: set[str]) -> list[CheckFailure]:
         """Problems only the API can show (e.g. an unknown user), asked at preview; ``[]`` by default.
 
-        ``olds`` are the inputs already applied: what they held was checked before.
+        ``olds`` are the inputs already applied: what they held was checked before. ``unknown`` names
+        the inputs not known yet (outputs of resources still to be created): those fields of
+        ``inputs`` are absent, the others are validated.
         """
         return []
 
@@ -271,17 +273,20 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         if "connection" not in unknown and isinstance(connection, str) and not any(f.property == "connection" for f in failures):
             for problem in self.connection_problems(connection):
                 failures.append(CheckFailure("connection", f"connection {connection!r}: {problem}"))
+        # Defaults are filled in; nothing the user wrote is changed.
+        defaults = {name: f.default for name, f in self.inputs_model.model_fields.items()
+                    if name not in props and f.default is not None and not callable(f.default)}
         if validated is not None and not failures:
             inputs: I = validated  # type: ignore[assignment]  # inputs_model is I's model
             for warning in self.check_warnings(inputs):
                 _warn(warning)
-            if not unknown:
-                failures.extend(self.check_online(inputs, _olds))
             if not _olds and inputs.adopting() and not unknown:
                 self._show_adoption(inputs)
-        # Defaults are filled in; nothing the user wrote is changed.
-        defaults = {name: f.default for name, f in self.inputs_model.model_fields.items()
-                    if name not in props and f.default is not None and not callable(f.default)}
+        if not failures:
+            # What is known is checked now, even while another resource's output (e.g. a new parent's id) is not.
+            partial = validated if validated is not None else self.inputs_model.model_construct(
+                **{**defaults, **known})
+            failures.extend(self.check_online(cast(I, partial), _olds, unknown))
         return CheckResult({**news, **defaults}, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -201,18 +201,19 @@ class _MembershipProvider:
         connection_settings(namespace, self._config, checks)
         return checks.errors
 
-    def _check_users(self, inputs: Any, refs: list[str], field: str) -> list[CheckFailure]:
-        """Users the API does not know fail at preview, when the connection answers; otherwise at create."""
-        if not refs:
+    def _check_users(self, inputs: Any, refs: list[str], field: str, unknown: set[str]) -> list[CheckFailure]:
+        """Users the API does not know fail at preview, when the connection answers; otherwise at create.
+        A group still to be created (its id unknown) does not stop the check: users belong to the account."""
+        if not refs or unknown & {field, "account_id", "connection"}:
             return []
+        group = "the new group" if "group_id" in unknown else inputs.group_id
         try:
-            _, unknown = _directory(inputs.connection, inputs.account_id).resolve(
+            _, missing = _directory(inputs.connection, inputs.account_id).resolve(
                 connect(inputs.connection, self._config), inputs.account_id, refs)
         except ProviderError as exc:
-            warn(f"could not check the users of {inputs.group_id} at preview ({exc}); they are checked when written")
+            warn(f"could not check the users of {group} at preview ({exc}); they are checked when written")
             return []
-        return [CheckFailure(field, f"{field}: {str(_unknown_users(inputs.account_id, inputs.group_id, unknown))}")
-                ] if unknown else []
+        return [CheckFailure(field, f"{field}: {_unknown_users(inputs.account_id, group, missing)}")] if missing else []
 
 
 class SwoUserGroupMembersProvider(_MembershipProvider, Provider[SwoUserGroupMembersInputs]):
@@ -226,9 +227,11 @@ class SwoUserGroupMembersProvider(_MembershipProvider, Provider[SwoUserGroupMemb
     def service(self, inputs: SwoUserGroupMembersInputs) -> SwoMembersService:
         return SwoMembersService(connect(inputs.connection, self._config))
 
-    def check_online(self, inputs: SwoUserGroupMembersInputs, olds: dict[str, Any]) -> list[CheckFailure]:
-        applied = set(olds.get("users") or []) if olds.get("group_id") == inputs.group_id else set()
-        return self._check_users(inputs, [u for u in inputs.users if u not in applied], "users")
+    def check_online(self, inputs: SwoUserGroupMembersInputs, olds: dict[str, Any],
+                     unknown: set[str]) -> list[CheckFailure]:
+        applied = set(olds.get("users") or []) if olds.get("group_id") == getattr(inputs, "group_id", None) else set()
+        return self._check_users(inputs, [u for u in getattr(inputs, "users", None) or [] if u not in applied],
+                                 "users", unknown)
 
 
 class SwoUserGroupMemberProvider(_MembershipProvider, Provider[SwoUserGroupMemberInputs]):
@@ -242,7 +245,9 @@ class SwoUserGroupMemberProvider(_MembershipProvider, Provider[SwoUserGroupMembe
     def service(self, inputs: SwoUserGroupMemberInputs) -> SwoMemberService:
         return SwoMemberService(connect(inputs.connection, self._config))
 
-    def check_online(self, inputs: SwoUserGroupMemberInputs, olds: dict[str, Any]) -> list[CheckFailure]:
-        if olds.get("user") == inputs.user and olds.get("group_id") == inputs.group_id:
+    def check_online(self, inputs: SwoUserGroupMemberInputs, olds: dict[str, Any],
+                     unknown: set[str]) -> list[CheckFailure]:
+        if "user" in unknown or (olds.get("user") == inputs.user
+                                 and olds.get("group_id") == getattr(inputs, "group_id", None)):
             return []
-        return self._check_users(inputs, [inputs.user], "user")
+        return self._check_users(inputs, [inputs.user], "user", unknown)

@@ -214,17 +214,18 @@ class _PodPeople:
         connection_settings(namespace, self._config, checks)
         return checks.errors
 
-    def _check_names(self, inputs: Any, names: list[str], field: str) -> list[CheckFailure]:
-        """Usernames the pod does not know fail at preview, when the pod answers; otherwise at the first write."""
-        if not names:
+    def _check_names(self, inputs: Any, names: list[str], field: str, unknown: set[str]) -> list[CheckFailure]:
+        """Usernames the pod does not know fail at preview, when the pod answers; otherwise at the first write.
+        A group still to be created (its id unknown) does not stop the check: users belong to the pod."""
+        if not names or unknown & {field, "connection"}:
             return []
+        group = "the new group" if "group_id" in unknown else inputs.group_id
         try:
-            _, unknown = _directory(inputs.connection).resolve(connect(inputs.connection, self._config), names)
+            _, missing = _directory(inputs.connection).resolve(connect(inputs.connection, self._config), names)
         except ProviderError as exc:
-            warn(f"could not check the usernames for {inputs.group_id} at preview ({exc}); they are checked "
-                 "when written")
+            warn(f"could not check the usernames for {group} at preview ({exc}); they are checked when written")
             return []
-        return [CheckFailure(field, f"{field}: {_unknown(inputs.group_id, unknown)}")] if unknown else []
+        return [CheckFailure(field, f"{field}: {_unknown(group, missing)}")] if missing else []
 
 
 class SymphonyUserGroupMembersProvider(_PodPeople, Provider[SymphonyUserGroupMembersInputs]):
@@ -238,9 +239,12 @@ class SymphonyUserGroupMembersProvider(_PodPeople, Provider[SymphonyUserGroupMem
     def service(self, inputs: SymphonyUserGroupMembersInputs) -> SymphonyMembersService:
         return SymphonyMembersService(connect(inputs.connection, self._config))
 
-    def check_online(self, inputs: SymphonyUserGroupMembersInputs, olds: dict[str, Any]) -> list[CheckFailure]:
-        applied = set(olds.get("usernames") or []) if olds.get("group_id") == inputs.group_id else set()
-        return self._check_names(inputs, [u for u in inputs.usernames if u not in applied], "usernames")
+    def check_online(self, inputs: SymphonyUserGroupMembersInputs, olds: dict[str, Any],
+                     unknown: set[str]) -> list[CheckFailure]:
+        applied = set(olds.get("usernames") or []) if olds.get("group_id") == getattr(inputs, "group_id", None) \
+            else set()
+        return self._check_names(inputs, [u for u in getattr(inputs, "usernames", None) or [] if u not in applied],
+                                 "usernames", unknown)
 
 
 class SymphonyUserGroupMemberProvider(_PodPeople, Provider[SymphonyUserGroupMemberInputs]):
@@ -254,10 +258,12 @@ class SymphonyUserGroupMemberProvider(_PodPeople, Provider[SymphonyUserGroupMemb
     def service(self, inputs: SymphonyUserGroupMemberInputs) -> SymphonyLinkService:
         return SymphonyLinkService(connect(inputs.connection, self._config), "members")
 
-    def check_online(self, inputs: SymphonyUserGroupMemberInputs, olds: dict[str, Any]) -> list[CheckFailure]:
-        if olds.get("username") == inputs.username and olds.get("group_id") == inputs.group_id:
+    def check_online(self, inputs: SymphonyUserGroupMemberInputs, olds: dict[str, Any],
+                     unknown: set[str]) -> list[CheckFailure]:
+        if "username" in unknown or (olds.get("username") == inputs.username
+                                     and olds.get("group_id") == getattr(inputs, "group_id", None)):
             return []
-        return self._check_names(inputs, [inputs.username], "username")
+        return self._check_names(inputs, [inputs.username], "username", unknown)
 
 
 class SymphonyUserGroupAssignmentProvider(_PodPeople, Provider[SymphonyUserGroupAssignmentInputs]):
@@ -271,7 +277,9 @@ class SymphonyUserGroupAssignmentProvider(_PodPeople, Provider[SymphonyUserGroup
     def service(self, inputs: SymphonyUserGroupAssignmentInputs) -> SymphonyLinkService:
         return SymphonyLinkService(connect(inputs.connection, self._config), "assignees")
 
-    def check_online(self, inputs: SymphonyUserGroupAssignmentInputs, olds: dict[str, Any]) -> list[CheckFailure]:
-        if olds.get("username") == inputs.username and olds.get("group_id") == inputs.group_id:
+    def check_online(self, inputs: SymphonyUserGroupAssignmentInputs, olds: dict[str, Any],
+                     unknown: set[str]) -> list[CheckFailure]:
+        if "username" in unknown or (olds.get("username") == inputs.username
+                                     and olds.get("group_id") == getattr(inputs, "group_id", None)):
             return []
-        return self._check_names(inputs, [inputs.username], "username")
+        return self._check_names(inputs, [inputs.username], "username", unknown)

@@ -79,7 +79,7 @@ CASES: list[tuple[str, Callable[[Config], None], str]] = [
     ("symphony area too long", sym_entry(area="a" * 256), "area: String should have at most 255"),
     ("symphony active a string", sym_entry(active="true"), "active: Input should be a valid boolean"),
     ("symphony type malformed", sym_entry(type="role scope"), "type: String should match"),
-    ("symphony unknown field", sym_entry(members=["a"]), "members: is not a known field"),
+    ("symphony unknown field", sym_entry(owners=["a"]), "owners: is not a known field"),
     ("symphony empty connection namespace", sym_entry(connection="pod-eu"), "pod-eu:podUrl"),
     ("duplicate keys", lambda c: c["usergroups:swoGroups"].append(dict(c["usergroups:swoGroups"][0])),
      "key 'w' is used by"),

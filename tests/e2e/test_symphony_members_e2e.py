@@ -71,6 +71,12 @@ def test_an_unknown_username_fails_at_preview_by_name(project: PulumiProject, em
     result = project.preview()
     assert result.returncode != 0 and "mallory is not a user of this pod" in result.output
     assert people_writes(emu) == {}
+    # A group still to be created: its id is unknown at preview, its people are checked all the same.
+    project.set_groups(symphony=[symphony_group("emea", "EMEA Compliance"),
+                                 symphony_group("apac", "APAC Compliance", members=["ghost"])])
+    result = project.preview()
+    assert result.returncode != 0 and "ghost is not a user of this pod, so not added to the new group" in result.output
+    assert [g["name"] for g in emu.symphony.groups()] == ["EMEA Compliance"]
 
 
 def test_additive_members_leave_the_others_and_a_list_with_additions_is_refused(tmp_path: Path, project: PulumiProject,

@@ -249,3 +249,11 @@ def test_taking_over_a_user_already_in_the_group_writes_nothing(rsps, tenant):
     provider = configured(SwoUserGroupMemberProvider, CONFIG)
     provider.create({"account_id": ACC, "group_id": GID, "user": "USR-1234-0002", "connection": "swo"})
     assert not calls(rsps, "POST") and not calls(rsps, "DELETE")
+
+
+def test_an_unknown_user_fails_at_preview_even_for_a_group_still_to_be_created(rsps, tenant):
+    from pulumi.output import Unknown
+    provider = configured(SwoUserGroupMembersProvider, CONFIG)
+    result = provider.check({}, {"account_id": ACC, "group_id": Unknown(), "users": ["nobody@contoso.com"]})
+    assert [f.property for f in result.failures] == ["users"]
+    assert "not added to the new group" in result.failures[0].reason

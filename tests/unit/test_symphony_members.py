@@ -249,3 +249,12 @@ def test_taking_over_an_active_member_or_assignee_writes_nothing(rsps, pod):
     assert configured(SymphonyUserGroupMemberProvider, CONFIG).create(one("alice.smith")).id == "g1/1000"
     assert configured(SymphonyUserGroupAssignmentProvider, CONFIG).create(one("carol.officer")).id == "g1/1002"
     assert writes(rsps) == []
+
+
+def test_an_unknown_username_fails_at_preview_even_for_a_group_still_to_be_created(rsps, pod):
+    from pulumi.output import Unknown
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    result = provider.check({}, {"group_id": Unknown(), "usernames": ["alice.smith", "mallory"]})
+    assert [f.property for f in result.failures] == ["usernames"]
+    assert "mallory is not a user of this pod, so not added to the new group" in result.failures[0].reason
+    assert provider.check({}, {"group_id": Unknown(), "usernames": ["alice.smith"]}).failures == []
