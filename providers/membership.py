@@ -11,6 +11,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable
 
+from pulumi.dynamic import CheckFailure
+
 from .cache import shared
 from .errors import ApiError, ProviderError
 from .lifecycle import warn
@@ -87,3 +89,16 @@ def write_each(what: str, group_id: str, people: Iterable[str], call: Callable[[
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
         for future in [pool.submit(one, p) for p in sorted(set(people))]:
             future.result()
+
+
+def check_people(field: str, group: str, resolve: Callable[[], list[str]],
+                 refusal: Callable[[str, list[str]], ProviderError]) -> list[CheckFailure]:
+    """The preview-time check of a people field: ``resolve()`` answers who the API does not know, and each
+    is refused naming ``field`` and ``group``. When the API cannot be asked, the check is left to the
+    first write (with a warning), so that an offline preview still works."""
+    try:
+        missing = resolve()
+    except ProviderError as exc:
+        warn(f"could not check the {field} of {group} at preview ({exc}); they are checked when written")
+        return []
+    return [CheckFailure(field, f"{field}: {refusal(group, missing)}")] if missing else []

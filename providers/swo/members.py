@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any, Iterable
 from pulumi.dynamic import CheckFailure
 
 from ..cache import shared
-from ..config import Checks
 from ..errors import ConfigError, ProviderError
-from ..lifecycle import Provider, Service, warn
-from ..membership import claims, leave_claimed, write_each
+from ..lifecycle import Provider, Service
+from ..membership import check_people, claims, leave_claimed, write_each
 from .models import USER_ID, AccountUser, SwoUserGroupMemberInputs, SwoUserGroupMembersInputs
-from .provider import connect, connection_settings
+from .provider import connect, connection_problems
 
 if TYPE_CHECKING:
     from .client import SwoClient
@@ -197,23 +196,18 @@ class _MembershipProvider:
     _config: Any
 
     def connection_problems(self, namespace: str) -> list[ConfigError]:
-        checks = Checks(gather=True)
-        connection_settings(namespace, self._config, checks)
-        return checks.errors
+        return connection_problems(namespace, self._config)
 
     def _check_users(self, inputs: Any, refs: list[str], field: str, unknown: set[str]) -> list[CheckFailure]:
         """Users the API does not know fail at preview, when the connection answers; otherwise at create.
         A group still to be created (its id unknown) does not stop the check: users belong to the account."""
         if not refs or unknown & {field, "account_id", "connection"}:
             return []
-        group = "the new group" if "group_id" in unknown else inputs.group_id
-        try:
-            _, missing = _directory(inputs.connection, inputs.account_id).resolve(
-                connect(inputs.connection, self._config), inputs.account_id, refs)
-        except ProviderError as exc:
-            warn(f"could not check the users of {group} at preview ({exc}); they are checked when written")
-            return []
-        return [CheckFailure(field, f"{field}: {_unknown_users(inputs.account_id, group, missing)}")] if missing else []
+        return check_people(
+            field, "the new group" if "group_id" in unknown else inputs.group_id,
+            lambda: _directory(inputs.connection, inputs.account_id).resolve(
+                connect(inputs.connection, self._config), inputs.account_id, refs)[1],
+            lambda group, missing: _unknown_users(inputs.account_id, group, missing))
 
 
 class SwoUserGroupMembersProvider(_MembershipProvider, Provider[SwoUserGroupMembersInputs]):

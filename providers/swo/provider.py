@@ -58,6 +58,13 @@ def _token(s: Settings) -> str:
     return token
 
 
+def connection_problems(namespace: str, config: ConfigSource) -> list[ConfigError]:
+    """Everything missing or wrong in a namespace's settings, found offline (every resource kind's preview)."""
+    checks = Checks(gather=True)
+    connection_settings(namespace, config, checks)
+    return checks.errors
+
+
 def connect(namespace: str, config: ConfigSource) -> "SwoClient":
     """The process-wide client for a namespace, built on first use."""
     # Imported here: a program that only declares groups never needs the HTTP stack.
@@ -144,6 +151,4 @@ class SwoUserGroupProvider(Provider[SwoUserGroupInputs]):
         return SwoGroupService(connect(inputs.connection, self._config))
 
     def connection_problems(self, namespace: str) -> list[ConfigError]:
-        checks = Checks(gather=True)
-        connection_settings(namespace, self._config, checks)
-        return checks.errors
+        return connection_problems(namespace, self._config)

@@ -17,17 +17,16 @@ from typing import TYPE_CHECKING, Any, Iterable
 from pulumi.dynamic import CheckFailure
 
 from ..cache import shared
-from ..config import Checks
 from ..errors import ConfigError, ProviderError
-from ..lifecycle import Provider, Service, warn
-from ..membership import claims, leave_claimed, write_each
+from ..lifecycle import Provider, Service
+from ..membership import check_people, claims, leave_claimed, write_each
 from .models import (
     SymphonyUserGroupAssignmentInputs,
     SymphonyUserGroupMemberInputs,
     SymphonyUserGroupMembersInputs,
     UserGroupLink,
 )
-from .provider import connect, connection_settings
+from .provider import connect, connection_problems
 
 if TYPE_CHECKING:
     from .client import SymphonyClient
@@ -210,22 +209,17 @@ class _PodPeople:
     _config: Any
 
     def connection_problems(self, namespace: str) -> list[ConfigError]:
-        checks = Checks(gather=True)
-        connection_settings(namespace, self._config, checks)
-        return checks.errors
+        return connection_problems(namespace, self._config)
 
     def _check_names(self, inputs: Any, names: list[str], field: str, unknown: set[str]) -> list[CheckFailure]:
         """Usernames the pod does not know fail at preview, when the pod answers; otherwise at the first write.
         A group still to be created (its id unknown) does not stop the check: users belong to the pod."""
         if not names or unknown & {field, "connection"}:
             return []
-        group = "the new group" if "group_id" in unknown else inputs.group_id
-        try:
-            _, missing = _directory(inputs.connection).resolve(connect(inputs.connection, self._config), names)
-        except ProviderError as exc:
-            warn(f"could not check the usernames for {group} at preview ({exc}); they are checked when written")
-            return []
-        return [CheckFailure(field, f"{field}: {_unknown(group, missing)}")] if missing else []
+        return check_people(
+            field, "the new group" if "group_id" in unknown else inputs.group_id,
+            lambda: _directory(inputs.connection).resolve(connect(inputs.connection, self._config), names)[1],
+            _unknown)
 
 
 class SymphonyUserGroupMembersProvider(_PodPeople, Provider[SymphonyUserGroupMembersInputs]):

@@ -73,6 +73,13 @@ def _credentials(s: Settings, pod_url: str, login_url: str, timeouts: Timeouts, 
         f"{s.key('botPrivateKeyPath')}, or set {s.key('sessionToken')} (secret)")
 
 
+def connection_problems(namespace: str, config: ConfigSource) -> list[ConfigError]:
+    """Everything missing or wrong in a namespace's settings, found offline (every resource kind's preview)."""
+    checks = Checks(gather=True)
+    connection_settings(namespace, config, checks)
+    return checks.errors
+
+
 def connect(namespace: str, config: ConfigSource) -> "SymphonyClient":
     """The process-wide client (and session) for a namespace, built on first use."""
     # Imported here: a program that only declares groups never needs the HTTP or JWT stack.
@@ -152,9 +159,7 @@ class SymphonyUserGroupProvider(Provider[SymphonyUserGroupInputs]):
         return SymphonyGroupService(connect(inputs.connection, self._config))
 
     def connection_problems(self, namespace: str) -> list[ConfigError]:
-        checks = Checks(gather=True)
-        connection_settings(namespace, self._config, checks)
-        return checks.errors
+        return connection_problems(namespace, self._config)
 
     def is_live(self, outputs: dict[str, Any]) -> bool:
         return bool(outputs.get("active", True))

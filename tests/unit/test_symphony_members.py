@@ -258,3 +258,11 @@ def test_an_unknown_username_fails_at_preview_even_for_a_group_still_to_be_creat
     assert [f.property for f in result.failures] == ["usernames"]
     assert "mallory is not a user of this pod, so not added to the new group" in result.failures[0].reason
     assert provider.check({}, {"group_id": Unknown(), "usernames": ["alice.smith"]}).failures == []
+
+
+def test_a_pod_that_cannot_be_asked_at_preview_leaves_the_check_to_the_write(rsps, capsys):
+    rsps.add("GET", re.compile(re.escape(f"{POD_URL}/pod/v3/users") + r"\?.*"), status=503,
+             json={"code": 503, "message": "down"})
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    assert provider.check({}, members(["alice.smith"])).failures == []
+    assert "could not check the usernames of g1 at preview" in capsys.readouterr().err
