@@ -89,8 +89,8 @@ class SwoUserGroupAttributes(BaseModel):
                                                         "time until one)")
 
 
-class SwoUserGroupMembersInputs(ResourceInputs):
-    """The validated inputs of ``SwoUserGroupMembers``: the whole list of a group's users (authoritative)."""
+class SwoGroupPeopleInputs(ResourceInputs):
+    """What every SoftwareOne people resource names: the group's account, the group and the connection."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
@@ -98,29 +98,26 @@ class SwoUserGroupMembersInputs(ResourceInputs):
                                          natural_key=True, config_name="accountId"))
     group_id: GroupId = Field(**spec(r"`^UGR-\d{4}-\d{4}$`, usually another resource's `id`", replace=True,
                                      natural_key=True, config_name="groupId"))
+    connection: Namespace = Field("swo", **spec("config namespace of the tenant's settings", replace=True,
+                                                natural_key=True, lifecycle=True))
+
+
+class SwoUserGroupMembersInputs(SwoGroupPeopleInputs):
+    """The validated inputs of ``SwoUserGroupMembers``: the whole list of a group's users (authoritative)."""
+
     users: Annotated[list[UserReference], AfterValidator(unique_users)] = Field(
         **spec("account users by id (`USR-NNNN-NNNN`) or e-mail address; exactly these are in the group; no "
                "duplicates; order does not matter", unordered=True))
-    connection: Namespace = Field("swo", **spec("config namespace of the tenant's settings", replace=True,
-                                                natural_key=True, lifecycle=True))
 
     def label(self) -> str:
         return f"users of {self.group_id} in {self.account_id}"
 
 
-class SwoUserGroupMemberInputs(ResourceInputs):
+class SwoUserGroupMemberInputs(SwoGroupPeopleInputs):
     """The validated inputs of ``SwoUserGroupMember``: one user in a group (additive; others left alone)."""
 
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    account_id: AccountId = Field(**spec(r"`^ACC-\d{4}-\d{4}$`, the group's account", replace=True,
-                                         natural_key=True, config_name="accountId"))
-    group_id: GroupId = Field(**spec(r"`^UGR-\d{4}-\d{4}$`, usually another resource's `id`", replace=True,
-                                     natural_key=True, config_name="groupId"))
     user: UserReference = Field(**spec("an account user by id (`USR-NNNN-NNNN`) or e-mail address", replace=True,
                                        natural_key=True))
-    connection: Namespace = Field("swo", **spec("config namespace of the tenant's settings", replace=True,
-                                                natural_key=True, lifecycle=True))
 
     def label(self) -> str:
         return f"user {self.user} of {self.group_id} in {self.account_id}"

@@ -62,32 +62,31 @@ Usernames = Annotated[list[Username], AfterValidator(unique)]
 GROUP_ID = "the group's `id`, usually another resource's output"
 
 
-class SymphonyUserGroupMembersInputs(ResourceInputs):
-    """The validated inputs of ``SymphonyUserGroupMembers``: the group's whole list of active members."""
+class SymphonyGroupPeopleInputs(ResourceInputs):
+    """What every Symphony people resource names: the group and the connection."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
     group_id: Annotated[str, StringConstraints(min_length=1)] = Field(
         **spec(GROUP_ID, replace=True, natural_key=True, config_name="groupId"))
-    usernames: Usernames = Field(**spec("pod usernames; exactly these are the group's active members; no "
-                                        "duplicates or blanks; order does not matter", unordered=True))
     connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
                                                      natural_key=True, lifecycle=True))
+
+
+class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
+    """The validated inputs of ``SymphonyUserGroupMembers``: the group's whole list of active members."""
+
+    usernames: Usernames = Field(**spec("pod usernames; exactly these are the group's active members; no "
+                                        "duplicates or blanks; order does not matter", unordered=True))
 
     def label(self) -> str:
         return f"members of {self.group_id}"
 
 
-class SymphonyUserGroupMemberInputs(ResourceInputs):
+class SymphonyUserGroupMemberInputs(SymphonyGroupPeopleInputs):
     """The validated inputs of ``SymphonyUserGroupMember``: one member (additive; others left alone)."""
 
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    group_id: Annotated[str, StringConstraints(min_length=1)] = Field(
-        **spec(GROUP_ID, replace=True, natural_key=True, config_name="groupId"))
     username: Username = Field(**spec("a pod username", replace=True, natural_key=True))
-    connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
-                                                     natural_key=True, lifecycle=True))
 
     def label(self) -> str:
         return f"member {self.username} of {self.group_id}"
