@@ -7,7 +7,7 @@ config and opens no connection, so it is safe in any Pulumi program and in the
 dynamic-provider process that unpickles the providers.
 """
 
-__version__ = "0.1.0"  # the one place the version is written; pyproject.toml reads it
+__version__ = "0.2.0"  # the one place the version is written; pyproject.toml reads it
 
 from .swo.resource import (
     SwoUserGroup,
