@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from program.stack_config import SwoGroupEntry, SymphonyGroupEntry
 from providers import fields
-from providers.swo.models import (
+from providers.swo.inputs import (
     SwoUserGroupAttributes,
     SwoUserGroupInputs,
     SwoUserGroupMemberAttributes,
@@ -30,7 +30,7 @@ from providers.swo.models import (
     SwoUserGroupMembersAttributes,
     SwoUserGroupMembersInputs,
 )
-from providers.symphony.models import (
+from providers.symphony.inputs import (
     SymphonyUserGroupAssignmentInputs,
     SymphonyUserGroupAttributes,
     SymphonyUserGroupInputs,

@@ -31,7 +31,7 @@ from providers import fields
 from providers.errors import TAG_MARK, field_message, field_path
 from providers.config import redact_url
 from providers.swo import provider as swo_provider
-from providers.swo.models import AccountId, SwoUserGroupInputs, UserReference, unique_users
+from providers.swo.inputs import AccountId, SwoUserGroupInputs, UserReference, unique_users
 from providers.swo.resource import (
     SwoUserGroupArgs,
     SwoUserGroupMember,
@@ -40,7 +40,7 @@ from providers.swo.resource import (
     SwoUserGroupMembersArgs,
 )
 from providers.symphony import provider as symphony_provider
-from providers.symphony.models import SymphonyUserGroupInputs, Usernames
+from providers.symphony.inputs import SymphonyUserGroupInputs, Usernames
 from providers.symphony.resource import (
     SymphonyUserGroupArgs,
     SymphonyUserGroupAssignment,

@@ -64,3 +64,29 @@ def domain_fields(model: type[BaseModel]) -> tuple[str, ...]:
 
 def config_name(model: type[BaseModel], name: str) -> str:
     return field_meta(model, name).get("configName") or name
+
+
+# -- the base of every resource's inputs ------------------------------------------------------
+Key = tuple[Any, ...]
+
+
+class ResourceInputs(BaseModel):
+    """Base of the validated inputs of a resource: every resource names its connection."""
+
+    connection: str
+
+    def key_fields(self) -> tuple[str, ...]:
+        """The natural-key fields within one connection, from the field metadata."""
+        return tuple(f for f in fields_where(type(self), "naturalKey") if f != "connection")
+
+    def natural_key(self) -> Key:
+        """What makes two objects the same object within one connection (e.g. a scope and a name)."""
+        return tuple(getattr(self, f) for f in self.key_fields())
+
+    def adopting(self) -> bool:
+        """Whether an existing object with this natural key may be taken over (the ``adopt`` input)."""
+        return bool(self.__dict__.get("adopt", False))
+
+    def label(self) -> str:
+        """How messages name this object, e.g. ``'Operations'``."""
+        return ", ".join(repr(v) for v in self.natural_key())

@@ -42,37 +42,13 @@ from pulumi.output import Unknown
 from pydantic import BaseModel, ValidationError
 
 from . import errors, fields, pending
+from .fields import Key, ResourceInputs
 from .cache import shared
 from .config import ConfigSource, EmptyConfig, Settings
 from .errors import ApiError, ConfigError, ProviderError, TransportError
 
 PROVIDER_KEY = "__provider"
 RECOVERY_DELAYS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
-
-
-Key = tuple[Any, ...]
-
-
-class ResourceInputs(BaseModel):
-    """Base of the validated inputs of a resource: every resource names its connection."""
-
-    connection: str
-
-    def key_fields(self) -> tuple[str, ...]:
-        """The natural-key fields within one connection, from the field metadata."""
-        return tuple(f for f in fields.fields_where(type(self), "naturalKey") if f != "connection")
-
-    def natural_key(self) -> Key:
-        """What makes two objects the same object within one connection (e.g. a scope and a name)."""
-        return tuple(getattr(self, f) for f in self.key_fields())
-
-    def adopting(self) -> bool:
-        """Whether an existing object with this natural key may be taken over (the ``adopt`` input)."""
-        return bool(self.__dict__.get("adopt", False))
-
-    def label(self) -> str:
-        """How messages name this object, e.g. ``'Operations'``."""
-        return ", ".join(repr(v) for v in self.natural_key())
 
 
 I = TypeVar("I", bound=ResourceInputs)

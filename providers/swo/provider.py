@@ -11,7 +11,7 @@ from ..errors import ApiError, ConfigError, ProviderError
 from ..lifecycle import Provider, Service, as_resource
 from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
-from .models import CreateUserGroupDto, SwoUserGroupInputs, UpdateUserGroupDto
+from .inputs import SwoUserGroupInputs
 
 if TYPE_CHECKING:
     from .client import SwoClient
@@ -98,10 +98,10 @@ class SwoGroupService(Service[SwoUserGroupInputs]):
         return [as_resource(g) for g in self.client.in_account(inputs.account_id)]
 
     def create(self, inputs: SwoUserGroupInputs) -> dict[str, Any]:
-        return as_resource(self.client.create(CreateUserGroupDto.from_inputs(inputs)))
+        return as_resource(self.client.create(inputs.create_body()))
 
     def update(self, group_id: str, inputs: SwoUserGroupInputs, olds: dict[str, Any]) -> dict[str, Any]:
-        return as_resource(self.client.update(group_id, UpdateUserGroupDto.from_inputs(inputs)))
+        return as_resource(self.client.update(group_id, inputs.update_body()))
 
     def created_at(self, group: dict[str, Any]) -> float | None:
         stamp = group.get("created_at")

@@ -9,7 +9,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from .members import SwoUserGroupMemberProvider, SwoUserGroupMembersProvider
-from .models import SwoUserGroupAttributes, SwoUserGroupMemberAttributes, SwoUserGroupMembersAttributes
+from .inputs import SwoUserGroupAttributes, SwoUserGroupMemberAttributes, SwoUserGroupMembersAttributes
 from .provider import SwoUserGroupProvider
 
 OUTPUTS = tuple(SwoUserGroupAttributes.model_fields)

@@ -1,119 +1,12 @@
-"""Pydantic models of Symphony user groups: the resource's inputs and the API's bodies."""
+"""Pydantic models of the Symphony Pod API's bodies (requests, answers, errors)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Any, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-
-from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, spec, unique
-from ..lifecycle import ResourceInputs
+from pydantic import BaseModel, ConfigDict, Field
 
 DOCUMENTED_TYPES = ("ROLE_SCOPE", "CEP_VISIBILITY_GROUP")  # the API's groupType enum
-AREA_MAX = 255
-
-
-class SymphonyUserGroupInputs(ResourceInputs):
-    """The validated inputs of ``SymphonyUserGroup`` (strict: no coercion, no unknown fields)."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    name: Name = Field(**spec("1–255 characters, not only whitespace; any unicode, quotes, commas, parentheses",
-                              natural_key=True))
-    type: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)] = Field(
-        "ROLE_SCOPE", **spec("upper-case identifier; the API's `groupType` enum is `ROLE_SCOPE` and "
-                             "`CEP_VISIBILITY_GROUP` (only `ROLE_SCOPE` is documented for creation); any other "
-                             "value is sent as given with a warning at `preview`", replace=True, natural_key=True))
-    area: Optional[Annotated[str, StringConstraints(max_length=AREA_MAX)]] = Field(
-        None, **spec(f"up to {AREA_MAX} characters"))
-    description: Optional[Description] = Field(None, **spec(f"up to {DESCRIPTION_MAX} characters"))
-    active: bool = Field(True, **spec("boolean; `false` deactivates the group"))
-    adopt: bool = Field(False, **spec("take over an existing active group of the same type and name",
-                                      lifecycle=True))
-    connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
-                                                     natural_key=True, lifecycle=True))
-
-    def label(self) -> str:
-        return f"{self.name!r} ({self.type})"
-
-
-class SymphonyUserGroupAttributes(BaseModel):
-    """What ``SymphonyUserGroup`` outputs beyond its arguments (all read from the API)."""
-
-    created_date: Optional[int] = Field(None, description="creation time, epoch milliseconds")
-    modified_date: Optional[int] = Field(None, description="last change, epoch milliseconds")
-    member_count: int = Field(0, description="members of the group")
-    assignee_count: int = Field(0, description="assignees (for example compliance officers) of the group")
-
-
-def username(value: str) -> str:
-    """A pod username as the users lookup takes it: one element of a comma-separated list."""
-    if not value.strip():
-        raise ValueError("must not be empty or only whitespace")
-    if value != value.strip():
-        raise ValueError(f"{value!r} has spaces around it; write the username exactly")
-    if "," in value:
-        raise ValueError(f"{value!r} holds a comma, which the pod's users lookup reads as a separator")
-    return value
-
-
-Username = Annotated[str, StringConstraints(max_length=255), AfterValidator(username)]
-Usernames = Annotated[list[Username], AfterValidator(unique)]
-GROUP_ID = "the group's `id`, usually another resource's output"
-
-
-class SymphonyGroupPeopleInputs(ResourceInputs):
-    """What every Symphony people resource names: the group and the connection."""
-
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    group_id: Annotated[str, StringConstraints(min_length=1)] = Field(
-        **spec(GROUP_ID, replace=True, natural_key=True, config_name="groupId"))
-    connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
-                                                     natural_key=True, lifecycle=True))
-
-
-class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
-    """The validated inputs of ``SymphonyUserGroupMembers``: the group's whole list of active members."""
-
-    usernames: Usernames = Field(**spec("pod usernames; exactly these are the group's active members; no "
-                                        "duplicates or blanks; order does not matter", unordered=True))
-
-    def label(self) -> str:
-        return f"members of {self.group_id}"
-
-
-class SymphonyUserGroupMemberInputs(SymphonyGroupPeopleInputs):
-    """The validated inputs of ``SymphonyUserGroupMember``: one member (additive; others left alone)."""
-
-    username: Username = Field(**spec("a pod username", replace=True, natural_key=True))
-
-    def label(self) -> str:
-        return f"member {self.username} of {self.group_id}"
-
-
-class SymphonyUserGroupAssignmentInputs(SymphonyUserGroupMemberInputs):
-    """The validated inputs of ``SymphonyUserGroupAssignment``: one assignee (e.g. a compliance officer)."""
-
-    username: Username = Field(**spec("a pod username (the pod decides who may be assigned, e.g. a compliance "
-                                      "officer)", replace=True, natural_key=True))
-
-    def label(self) -> str:
-        return f"assignee {self.username} of {self.group_id}"
-
-
-class SymphonyUserGroupMembersAttributes(BaseModel):
-    """What ``SymphonyUserGroupMembers`` outputs beyond its arguments."""
-
-    user_ids: list[int] = Field([], description="the active members' pod user ids, sorted (after refresh: all of "
-                                                "them, including any added outside Pulumi)")
-    resolved: dict[str, int] = Field({}, description="each declared username and the user id it stands for")
-
-
-class SymphonyUserLinkAttributes(BaseModel):
-    """What ``SymphonyUserGroupMember`` and ``SymphonyUserGroupAssignment`` output beyond their arguments."""
-
-    user_id: int = Field(0, description="the user's pod id")
 
 
 class UserV2(BaseModel):
@@ -189,10 +82,6 @@ class UserGroupCreate(BaseModel):
     area: Optional[str] = None
     description: Optional[str] = None
 
-    @classmethod
-    def from_inputs(cls, i: SymphonyUserGroupInputs) -> "UserGroupCreate":
-        return cls(name=i.name, type=i.type, area=i.area, description=i.description)
-
     def body(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
 
@@ -208,10 +97,6 @@ class UserGroupUpdate(BaseModel):
     area: Optional[str] = None
     description: Optional[str] = None
     active: Optional[bool] = None
-
-    @classmethod
-    def from_inputs(cls, i: SymphonyUserGroupInputs) -> "UserGroupUpdate":
-        return cls(name=i.name, area=i.area or "", description=i.description or "", active=i.active)
 
     def body(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

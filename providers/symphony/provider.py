@@ -13,7 +13,8 @@ from ..lifecycle import Provider, Service, as_resource
 from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
 from .keys import load_private_key
-from .models import DOCUMENTED_TYPES, SymphonyUserGroupInputs, UserGroupCreate, UserGroupUpdate
+from .inputs import SymphonyUserGroupInputs
+from .models import DOCUMENTED_TYPES, UserGroupUpdate
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -123,10 +124,10 @@ class SymphonyGroupService(Service[SymphonyUserGroupInputs]):
         return [as_resource(g) for g in self.client.list(inputs.type)]
 
     def create(self, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
-        return as_resource(self.client.create(UserGroupCreate.from_inputs(inputs)))
+        return as_resource(self.client.create(inputs.create_body()))
 
     def update(self, group_id: str, inputs: SymphonyUserGroupInputs, olds: dict[str, Any]) -> dict[str, Any]:
-        return as_resource(self.client.update(group_id, UserGroupUpdate.from_inputs(inputs)))
+        return as_resource(self.client.update(group_id, inputs.update_body()))
 
     def created_at(self, group: dict[str, Any]) -> float | None:
         stamp = group.get("created_date")  # epoch milliseconds

@@ -13,7 +13,7 @@ from .members import (
     SymphonyUserGroupMemberProvider,
     SymphonyUserGroupMembersProvider,
 )
-from .models import SymphonyUserGroupAttributes, SymphonyUserGroupMembersAttributes, SymphonyUserLinkAttributes
+from .inputs import SymphonyUserGroupAttributes, SymphonyUserGroupMembersAttributes, SymphonyUserLinkAttributes
 from .provider import SymphonyUserGroupProvider
 
 OUTPUTS = tuple(SymphonyUserGroupAttributes.model_fields)

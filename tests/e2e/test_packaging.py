@@ -24,8 +24,10 @@ import pytest
 
 from tests.harness import ROOT, Emulators, PulumiProject, connection_config, swo_group, symphony_group
 from tests.e2e.conftest import SWO_TOKEN
+from tests.e2e.test_symphony_members_e2e import active
 
 RELEASES = ROOT / "releases.json"
+ACC = "ACC-1234-5678"
 CONSUMER = ROOT / "tests" / "e2e" / "programs" / "wheel_consumer"
 
 
@@ -57,14 +59,20 @@ def test_release_record_matches_the_package():
 def test_upgrade_from_the_newest_release(tmp_path: Path, emu: Emulators, bot):
     release = newest_release()
     old_tree = export_commit(release["commit"], tmp_path / f"release-{release['version']}")
+    emu.symphony.seed_pod_users(["alice.smith", "bob.jones", "carol.officer", "dave.new"])
+    jane, joe, kim = emu.swo.seed_users(ACC, [{"email": "jane.doe@contoso.com"}, {"email": "joe@contoso.com"},
+                                              {"email": "kim@contoso.com"}])
     state = tmp_path / "state"
     old = PulumiProject(tmp_path / "old", state_dir=state, source_root=old_tree)
     old.init(connection_config(emu, bot, "rsa"), {"swo:apiToken": SWO_TOKEN, "symphony:botPrivateKey": bot.private_pem})
-    old.set_groups(symphony=[symphony_group("scope", "EMEA Scope", area="EMEA")],
-                   swo=[swo_group("ops", "Operations", description="ops")])
+    old.set_groups(symphony=[symphony_group("scope", "EMEA Scope", area="EMEA", members=["alice.smith", "bob.jones"],
+                                            assignees=["carol.officer"])],
+                   swo=[swo_group("ops", "Operations", description="ops", users=[jane["id"], "joe@contoso.com"])])
     old.up().ok()
     ids = {r["outputs"]["name"]: r["id"] for r in old.resources("UserGroup")}
     assert set(ids) == {"EMEA Scope", "Operations"}
+    people = {r["type"].rsplit(":", 1)[-1] for r in old.resources() if "UserGroup" in r["type"]}
+    assert {"UserGroupMembers", "UserGroupAssignment"} <= people  # the release wrote people resources
 
     new = PulumiProject(tmp_path / "new", state_dir=state)
     new.stack_file.parent.mkdir(parents=True, exist_ok=True)
@@ -77,15 +85,28 @@ def test_upgrade_from_the_newest_release(tmp_path: Path, emu: Emulators, bot):
               if n and route.split()[0] in ("POST", "PUT", "DELETE") and "/login/" not in route]
     assert writes == [], writes
 
-    new.set_groups(symphony=[symphony_group("scope", "EMEA Scope (renamed)", area="EMEA")],
-                   swo=[swo_group("ops", "Operations (renamed)", description="ops")])
-    renamed = new.up().ok()
-    assert "replaced" not in renamed.stdout and "2 updated" in renamed.stdout
+    # One person changed on each side, and the groups renamed in place.
+    new.set_groups(symphony=[symphony_group("scope", "EMEA Scope (renamed)", area="EMEA",
+                                            members=["alice.smith", "dave.new"], assignees=["carol.officer"])],
+                   swo=[swo_group("ops", "Operations (renamed)", description="ops",
+                                  users=[jane["id"], "kim@contoso.com"])])
+    changed = new.up().ok()
+    assert "replaced" not in changed.stdout and "deleted" not in changed.stdout, changed.stdout
     assert {r["outputs"]["name"]: r["id"] for r in new.resources("UserGroup")} == {
         "EMEA Scope (renamed)": ids["EMEA Scope"], "Operations (renamed)": ids["Operations"]}
+    gid = ids["EMEA Scope"]
+    assert active(emu, gid) == {"alice.smith", "dave.new"}
+    assert in_swo_group(emu, ids["Operations"]) == {jane["id"], kim["id"]}
     new.destroy().ok()
     assert [g["active"] for g in emu.symphony.groups()] == [False]
     assert [g for g in emu.swo.groups() if not g.get("isDefault")] == []
+    assert active(emu, gid) == set()
+    assert joe["id"] not in in_swo_group(emu, ids["Operations"])
+
+
+def in_swo_group(emu: Emulators, gid: str) -> set[str]:
+    group = next((g for g in emu.swo.groups() if g["id"] == gid), None)
+    return {u["id"] for u in (group or {}).get("users") or []}
 
 
 def test_installed_wheel_works_without_the_checkout(tmp_path: Path, emu: Emulators, bot):

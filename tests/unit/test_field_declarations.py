@@ -14,10 +14,12 @@ import pytest
 from program.stack_config import SwoGroupEntry, SymphonyGroupEntry
 from providers import fields
 from providers.swo import members
+from providers.swo import inputs as swo_inputs
 from providers.swo import models as swo_models
 from providers.swo import resource as swo_resource
 from providers.swo.provider import SwoUserGroupProvider
 from providers.symphony import members as sym_members
+from providers.symphony import inputs as sym_inputs
 from providers.symphony import models as sym_models
 from providers.symphony import resource as sym_resource
 from providers.symphony.provider import SymphonyUserGroupProvider
@@ -28,9 +30,9 @@ SYM_SAMPLE = {"name": "N", "type": "ROLE_SCOPE", "area": "a", "description": "d"
 
 CASES = [
     pytest.param(SwoUserGroupProvider, swo_resource.SwoUserGroupArgs, swo_resource.SwoUserGroup,
-                 swo_models.SwoUserGroupAttributes, SwoGroupEntry, id="swo"),
+                 swo_inputs.SwoUserGroupAttributes, SwoGroupEntry, id="swo"),
     pytest.param(SymphonyUserGroupProvider, sym_resource.SymphonyUserGroupArgs, sym_resource.SymphonyUserGroup,
-                 sym_models.SymphonyUserGroupAttributes, SymphonyGroupEntry, id="symphony"),
+                 sym_inputs.SymphonyUserGroupAttributes, SymphonyGroupEntry, id="symphony"),
 ]
 
 
@@ -60,26 +62,26 @@ def test_derived_lists_come_from_the_metadata(provider, args, resource, attribut
 
 def test_swo_bodies_and_outputs_cover_the_domain_fields():
     inputs = SwoUserGroupProvider.inputs_model.model_validate(SWO_SAMPLE)
-    create = swo_models.CreateUserGroupDto.from_inputs(inputs).body()
+    create = inputs.create_body().body()
     api = {"account_id": "account"}
     assert {api.get(f, f) for f in SwoUserGroupProvider.domain_fields} == set(create)
-    update = swo_models.UpdateUserGroupDto.from_inputs(inputs).body()
+    update = inputs.update_body().body()
     # What PUT cannot carry is exactly what forces a replace.
     assert set(SwoUserGroupProvider.domain_fields) - set(update) == set(SwoUserGroupProvider.replace_fields) - {"connection"}
     group = swo_models.UserGroup.model_validate({"id": "UGR-1", "name": "N", "account": {"id": "ACC-1234-5678"}})
-    assert set(group.outputs()) == set(SwoUserGroupProvider.domain_fields) | set(swo_models.SwoUserGroupAttributes.model_fields)
+    assert set(group.outputs()) == set(SwoUserGroupProvider.domain_fields) | set(swo_inputs.SwoUserGroupAttributes.model_fields)
 
 
 def test_symphony_bodies_and_outputs_cover_the_domain_fields():
     inputs = SymphonyUserGroupProvider.inputs_model.model_validate(SYM_SAMPLE)
-    create = sym_models.UserGroupCreate.from_inputs(inputs).model_dump()
+    create = inputs.create_body().model_dump()
     # The create body has no `active`: a group declared inactive is deactivated right after its create.
     assert set(SymphonyUserGroupProvider.domain_fields) - set(create) == {"active"}
-    update = sym_models.UserGroupUpdate.from_inputs(inputs).model_dump()
+    update = inputs.update_body().model_dump()
     assert set(SymphonyUserGroupProvider.domain_fields) - set(update) == set(SymphonyUserGroupProvider.replace_fields) - {"connection"}
     group = sym_models.UserGroupResponse.model_validate({"id": "g", "name": "N", "type": "ROLE_SCOPE"})
     assert set(group.outputs()) == set(SymphonyUserGroupProvider.domain_fields) | set(
-        sym_models.SymphonyUserGroupAttributes.model_fields)
+        sym_inputs.SymphonyUserGroupAttributes.model_fields)
 
 
 def test_a_field_forgotten_in_the_metadata_would_still_be_compared():
@@ -94,16 +96,16 @@ def test_a_field_forgotten_in_the_metadata_would_still_be_compared():
 
 @pytest.mark.parametrize("provider,args,resource,attributes", [
     pytest.param(members.SwoUserGroupMembersProvider, swo_resource.SwoUserGroupMembersArgs,
-                 swo_resource.SwoUserGroupMembers, swo_models.SwoUserGroupMembersAttributes, id="swo-members"),
+                 swo_resource.SwoUserGroupMembers, swo_inputs.SwoUserGroupMembersAttributes, id="swo-members"),
     pytest.param(members.SwoUserGroupMemberProvider, swo_resource.SwoUserGroupMemberArgs,
-                 swo_resource.SwoUserGroupMember, swo_models.SwoUserGroupMemberAttributes, id="swo-member"),
+                 swo_resource.SwoUserGroupMember, swo_inputs.SwoUserGroupMemberAttributes, id="swo-member"),
     pytest.param(sym_members.SymphonyUserGroupMembersProvider, sym_resource.SymphonyUserGroupMembersArgs,
-                 sym_resource.SymphonyUserGroupMembers, sym_models.SymphonyUserGroupMembersAttributes,
+                 sym_resource.SymphonyUserGroupMembers, sym_inputs.SymphonyUserGroupMembersAttributes,
                  id="symphony-members"),
     pytest.param(sym_members.SymphonyUserGroupMemberProvider, sym_resource.SymphonyUserGroupMemberArgs,
-                 sym_resource.SymphonyUserGroupMember, sym_models.SymphonyUserLinkAttributes, id="symphony-member"),
+                 sym_resource.SymphonyUserGroupMember, sym_inputs.SymphonyUserLinkAttributes, id="symphony-member"),
     pytest.param(sym_members.SymphonyUserGroupAssignmentProvider, sym_resource.SymphonyUserGroupAssignmentArgs,
-                 sym_resource.SymphonyUserGroupAssignment, sym_models.SymphonyUserLinkAttributes,
+                 sym_resource.SymphonyUserGroupAssignment, sym_inputs.SymphonyUserLinkAttributes,
                  id="symphony-assignment"),
 ])
 def test_membership_args_and_outputs_match_the_model(provider, args, resource, attributes):

@@ -1,0 +1,84 @@
+"""What each API tells the people engine: who these names are, who is in a group, add one, remove one."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Union
+
+from ..errors import ProviderError
+
+PersonId = Union[int, str]
+
+
+@dataclass(frozen=True)
+class Person:
+    """One account as an API lists it: its id, how it is shown, and the values that name it.
+
+    ``names`` are what a declaration may say to mean this person (a username; an id and an
+    address); ``extra`` are outputs an additive resource stores beside the id (an address).
+    """
+
+    id: PersonId
+    shown: str
+    names: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+class PeopleAdapter(ABC):
+    """One kind of person in one tenant (a pod's members, a pod's assignees, an account's users).
+
+    The engine (``providers.people.engine``) does everything else: resolving, planning the
+    difference, claims between a list and additive resources, writes, errors. An adapter
+    answers the API's own questions and raises ``ApiError``/``ProviderError`` as its client does.
+    """
+
+    noun: ClassVar[str]  # one person of this kind, e.g. "member"
+    removing: ClassVar[str] = "removing"  # the verb of a removal ("deactivating" where the API keeps the link)
+    where: str = "this tenant"  # how messages name the directory people come from, e.g. "this pod"
+    scope: tuple[str, ...] = ()  # which tenant (API, connection, account): claims and lookups are per scope
+    # Whether a whole list and additive resources of this kind can both exist for one group.
+    has_list_form: ClassVar[bool] = True
+    bulk_from: ClassVar[int | None] = None  # from this many changes, one replace-all instead of one write each
+    gone_on_remove: ClassVar[tuple[int, ...]] = (404,)  # statuses that mean "nothing left to remove"
+
+    @abstractmethod
+    def look_up(self, values: list[str]) -> list[Person]:
+        """The people some of ``values`` name (batched; values nobody has are simply absent)."""
+
+    @abstractmethod
+    def current(self, group_id: str) -> list[Person] | None:
+        """Who is in the group now (every page); ``None`` when the API says the group does not exist."""
+
+    def read(self, group_id: str) -> list[Person] | None:
+        """Like ``current``, for ``refresh``: an API whose listing cannot tell a missing group asks for it too."""
+        return self.current(group_id)
+
+    @abstractmethod
+    def holds(self, group_id: str, person_id: PersonId) -> Person | None:
+        """The person when they are in the group now, else ``None`` (one request, not the whole group)."""
+
+    @abstractmethod
+    def add(self, group_id: str, person_id: PersonId) -> None:
+        """Puts one person in the group; an idempotent write (already in is no change)."""
+
+    @abstractmethod
+    def remove(self, group_id: str, person_id: PersonId) -> None:
+        """Takes one person out of the group; an idempotent write."""
+
+    def replace_all(self, group_id: str, names: list[str]) -> None:
+        """Exactly these people (by name) in the group, in one write (only where ``bulk_from`` is set)."""
+        raise ProviderError(f"the API has no replace-all of a group's {self.noun}s")
+
+    @abstractmethod
+    def parse_id(self, stored: Any) -> PersonId:
+        """A person id as the state stores it (the engine keeps every number as a float)."""
+
+    def key(self, value: str) -> str:
+        """What two values naming one person have in common (the directory's key)."""
+        return value.casefold()
+
+    @abstractmethod
+    def unknown(self, group: str, values: list[str]) -> ProviderError:
+        """The one-line refusal for values that name nobody of this tenant."""
+

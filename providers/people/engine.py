@@ -1,0 +1,169 @@
+"""The people engine: a group's whole list of people, or one person in it, written through an adapter.
+
+Both services keep to the same rules, whatever the API:
+
+- declared values are resolved to people once per run, and only values not resolved before
+  (in state) are looked up;
+- a list writes only the difference from the stored state (``refresh`` brings it up to date),
+  per person or, from ``adapter.bulk_from`` changes on, with one replace-all;
+- a list and additive resources for one group are refused in one run, and the delete of
+  one never removes a person the other took over in the same run (``claims``);
+- a delete removes exactly the declared people, never everyone a refresh found;
+- an additive person already in place is taken over without a write.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Iterable, TypeVar
+
+from ..errors import ProviderError
+from ..fields import ResourceInputs
+from ..lifecycle import Service
+from .adapter import PeopleAdapter, Person, PersonId
+from .claims import ADD, LIST, claims, leave_claimed
+from .directory import directory
+from .writes import write_each
+
+I = TypeVar("I", bound=ResourceInputs)
+
+
+def resolve(adapter: PeopleAdapter, group: str, values: list[str],
+            known: dict[str, PersonId] | None = None) -> dict[str, PersonId]:
+    """``{value: person id}`` for every declared value; values nobody has fail naming them and ``group``."""
+    known = known or {}
+    found, missing = directory(adapter).resolve(adapter, [v for v in values if v not in known])
+    if missing:
+        raise adapter.unknown(group, missing)
+    return {v: known[v] if v in known else found[v].id for v in values}
+
+
+def add_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) -> None:
+    write_each(f"adding {adapter.noun}", group_id, ids, lambda p: adapter.add(group_id, p))
+
+
+def remove_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) -> None:
+    write_each(f"{adapter.removing} {adapter.noun}", group_id, ids, lambda p: adapter.remove(group_id, p),
+               done_on=adapter.gone_on_remove)
+
+
+class _People(Service[I], Generic[I]):
+    """What both services know: the adapter, the inputs' people field and the group's own fields."""
+
+    def __init__(self, adapter: PeopleAdapter, field: str, group_fields: tuple[str, ...], conflict: str) -> None:
+        self.adapter, self.field, self.group_fields, self.conflict = adapter, field, group_fields, conflict
+
+    def _group(self, source: Any) -> dict[str, Any]:
+        get = source.get if isinstance(source, dict) else lambda f: getattr(source, f, None)
+        return {f: get(f) for f in self.group_fields}
+
+    def _enter(self, group_id: str, form: str) -> None:
+        if self.adapter.has_list_form:
+            claims(self.adapter.scope).enter(group_id, form, self.conflict)
+
+
+class PeopleList(_People[I], Generic[I]):
+    """A group's whole list of people (authoritative). The resource id is the group id."""
+
+    def create(self, inputs: I) -> dict[str, Any]:
+        group_id, values = getattr(inputs, "group_id"), list(getattr(inputs, self.field))
+        self._enter(group_id, LIST)
+        resolved = resolve(self.adapter, group_id, values)
+        current = self.adapter.current(group_id)
+        if current is None:
+            raise ProviderError(f"group {group_id} does not exist in {self.adapter.where}")
+        self._apply(group_id, values, {p.id for p in current}, resolved)
+        return self._outputs(inputs, values, resolved)
+
+    def update(self, id_: str, inputs: I, olds: dict[str, Any]) -> dict[str, Any]:
+        # Only the difference from the stored state: a one-person change is one write, not a listing.
+        group_id, values = getattr(inputs, "group_id"), list(getattr(inputs, self.field))
+        self._enter(group_id, LIST)
+        known = {v: self.adapter.parse_id(p) for v, p in (olds.get("resolved") or {}).items() if v in values}
+        resolved = resolve(self.adapter, group_id, values, known)
+        before = {self.adapter.parse_id(p) for p in olds.get("user_ids") or []}
+        self._apply(group_id, values, before, resolved)
+        return self._outputs(inputs, values, resolved)
+
+    def _apply(self, group_id: str, values: list[str], before: set[PersonId],
+               resolved: dict[str, PersonId]) -> None:
+        wanted = set(resolved.values())
+        claims(self.adapter.scope).claim(group_id, map(str, wanted), LIST)
+        add, drop = wanted - before, before - wanted
+        bulk = self.adapter.bulk_from
+        if bulk is not None and len(add) + len(drop) >= bulk:
+            self.adapter.replace_all(group_id, values)
+            return
+        add_each(self.adapter, group_id, add)
+        remove_each(self.adapter, group_id, drop)
+
+    def get(self, id_: str, inputs: I, stored: dict[str, Any]) -> dict[str, Any] | None:
+        group_id = getattr(inputs, "group_id")
+        people = self.adapter.read(group_id)
+        if people is None:
+            return None
+        resolved = {v: self.adapter.parse_id(p) for v, p in (stored.get("resolved") or {}).items()}
+        declared = {p: v for v, p in resolved.items()}
+        values = [declared.get(p.id) or p.shown for p in people]  # the declared spelling where there is one
+        return {"id": id_, **self._group(inputs), self.field: values, "user_ids": sorted({p.id for p in people}, key=_order),
+                "resolved": {v: p for v, p in resolved.items() if v in values}}
+
+    def remove(self, id_: str, outputs: dict[str, Any]) -> None:
+        # Exactly the people this resource manages (as declared), not everyone a refresh found.
+        group_id = outputs["group_id"]
+        declared = {str(self.adapter.parse_id(p)) for p in (outputs.get("resolved") or {}).values()}
+        managed = {self.adapter.parse_id(p) for p in leave_claimed(self.adapter.scope, group_id, declared, LIST)}
+        bulk = self.adapter.bulk_from
+        if bulk is None or len(managed) < bulk:
+            remove_each(self.adapter, group_id, managed)
+            return
+        current = self.adapter.current(group_id)
+        if current is not None:  # else the group is gone, and its people with it
+            self.adapter.replace_all(group_id, [p.shown for p in current if p.id not in managed])
+
+    def _outputs(self, inputs: I, values: list[str], resolved: dict[str, PersonId]) -> dict[str, Any]:
+        return {"id": getattr(inputs, "group_id"), **self._group(inputs), self.field: values,
+                "user_ids": sorted(set(resolved.values()), key=_order), "resolved": resolved}
+
+
+class OnePerson(_People[I], Generic[I]):
+    """One person in a group (additive: the group's others are left alone); the id is ``<group>/<person>``."""
+
+    def create(self, inputs: I) -> dict[str, Any]:
+        group_id, value = getattr(inputs, "group_id"), getattr(inputs, self.field)
+        self._enter(group_id, ADD)
+        found, missing = directory(self.adapter).resolve(self.adapter, [value])
+        if missing:
+            raise self.adapter.unknown(group_id, missing)
+        person = found[value]
+        claims(self.adapter.scope).claim(group_id, [str(person.id)], ADD)
+        # Taking over what is already so writes nothing (an adopted tenant's first `up` stays read-only).
+        held = self.adapter.holds(group_id, person.id)
+        if held is None:
+            add_each(self.adapter, group_id, [person.id])
+        return self._outputs(inputs, value, held or person)
+
+    def update(self, id_: str, inputs: I, olds: dict[str, Any]) -> dict[str, Any]:
+        return self.create(inputs)  # every argument forces a replace; only the stored outputs may differ
+
+    def get(self, id_: str, inputs: I, stored: dict[str, Any]) -> dict[str, Any] | None:
+        group_id, _, person_id = id_.rpartition("/")
+        held = self.adapter.holds(group_id, self.adapter.parse_id(person_id))
+        if held is None:
+            return None  # the group is gone, or the person left it outside Pulumi
+        return {**self._outputs(inputs, stored.get(self.field) or held.shown, held), "id": id_,
+                "group_id": group_id}
+
+    def remove(self, id_: str, outputs: dict[str, Any]) -> None:
+        group_id, _, person_id = id_.rpartition("/")
+        if leave_claimed(self.adapter.scope, group_id, {person_id}, ADD):
+            remove_each(self.adapter, group_id, [self.adapter.parse_id(person_id)])
+
+    def _outputs(self, inputs: I, value: str, person: Person) -> dict[str, Any]:
+        group_id = getattr(inputs, "group_id")
+        return {"id": f"{group_id}/{person.id}", **self._group(inputs), self.field: value, "user_id": person.id,
+                **person.extra}
+
+
+def _order(person_id: PersonId) -> tuple[int, str]:
+    """Ids sort as numbers where they are numbers (pod ids), else as text."""
+    return (person_id, "") if isinstance(person_id, int) else (0, person_id)

@@ -1,0 +1,66 @@
+"""The people adapter of SoftwareOne groups: account users, by ``USR-`` id or e-mail address.
+
+Membership is written on each account user (POST adds one group, DELETE removes one); the
+replace-all PUT of a user's groups is never used, since it would drop the user's other groups.
+Both writes are idempotent on the platform's side: adding a group the user has is no change,
+and removing one it no longer has answers 404, which counts as done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ProviderError
+from ..people import PeopleAdapter, Person, PersonId
+from .client import SwoClient
+from .models import USER_ID, AccountUser
+
+
+def person(user: AccountUser) -> Person:
+    """An account user as the engine sees them: named by id and by address, stored with the address."""
+    address = user.address()
+    return Person(id=user.id, shown=user.id, names=(user.id, *([address] if address else [])),
+                  extra={"email": address})
+
+
+class AccountUsers(PeopleAdapter):
+    """The users of one account, in that account's groups."""
+
+    noun = "user"
+
+    def __init__(self, client: SwoClient, connection: str, account_id: str) -> None:
+        self.client, self.account_id = client, account_id
+        self.scope = ("swo", connection, account_id)
+        self.where = f"account {account_id}"
+
+    def look_up(self, values: list[str]) -> list[Person]:
+        ids = [v for v in values if USER_ID.match(v)]
+        found = self.client.account_users(self.account_id, ids, [v for v in values if v not in ids])
+        return [person(u) for u in found]
+
+    def current(self, group_id: str) -> list[Person] | None:
+        return [person(u) for u in self.client.group_users(self.account_id, group_id)]
+
+    def read(self, group_id: str) -> list[Person] | None:
+        # The users listing cannot tell a deleted group from an empty one: ask for the group first.
+        if self.client.get(group_id) is None:
+            return None
+        return self.current(group_id)
+
+    def holds(self, group_id: str, person_id: PersonId) -> Person | None:
+        user = self.client.user(self.account_id, str(person_id))
+        return person(user) if user is not None and any(g.id == group_id for g in user.groups) else None
+
+    def add(self, group_id: str, person_id: PersonId) -> None:
+        self.client.add_to_group(self.account_id, str(person_id), group_id)
+
+    def remove(self, group_id: str, person_id: PersonId) -> None:
+        self.client.remove_from_group(self.account_id, str(person_id), group_id)
+
+    def parse_id(self, stored: Any) -> PersonId:
+        return str(stored)
+
+    def unknown(self, group: str, values: list[str]) -> ProviderError:
+        return ProviderError(f"{', '.join(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
+                             f"account {self.account_id}, so not added to {group}; this resource never invites "
+                             "users: invite them in the Marketplace portal first, or fix the id or address")

@@ -1,0 +1,72 @@
+"""The people adapters of Symphony groups: members and assignees, by pod username.
+
+Usernames are resolved to pod user ids with the users lookup, 100 at a time. Every write is one
+of the pod's documented upserts (``PUT .../memberships/{userId}``, ``PUT .../assignments/{userId}``
+with ``{"active": ...}``) or the replace-all of the member list (``PUT .../memberships``), so each
+is safe to send again after an ambiguous failure. The API has no delete: a person is removed by
+``active: false``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ProviderError
+from ..people import PeopleAdapter, Person, PersonId
+from .client import SymphonyClient
+from .models import UserGroupLink
+
+# From this many changes, the member list is written with one replace-all request instead of
+# one request per person (which is cheaper for a handful and never touches anyone else).
+BULK_FROM = 50
+
+
+def person(link: UserGroupLink) -> Person:
+    name = link.user.username if link.user and link.user.username else None
+    return Person(id=link.user_id, shown=name or str(link.user_id), names=(name,) if name else ())
+
+
+class PodPeople(PeopleAdapter):
+    """The members (``kind="members"``) or the assignees (``"assignees"``) of one pod's groups."""
+
+    removing = "deactivating"
+
+    def __init__(self, client: SymphonyClient, connection: str, kind: str) -> None:
+        self.client, self.kind = client, kind
+        self.noun = "member" if kind == "members" else "assignee"
+        # Only members have a whole-list resource; the replace-all exists for memberships only.
+        self.has_list_form = kind == "members"
+        self.bulk_from = BULK_FROM if kind == "members" else None
+        self.scope = ("symphony", connection)
+        self.where = "this pod"
+
+    def look_up(self, values: list[str]) -> list[Person]:
+        found, _ = self.client.users_by_username(values)
+        return [Person(id=u.id, shown=u.username or str(u.id), names=(u.username,) if u.username else ())
+                for u in found]
+
+    def current(self, group_id: str) -> list[Person] | None:
+        links = self.client.links(group_id, self.kind)
+        return None if links is None else [person(link) for link in links]
+
+    def holds(self, group_id: str, person_id: PersonId) -> Person | None:
+        links = self.client.links(group_id, self.kind, active=True, user_id=int(person_id))
+        return next((person(link) for link in links or [] if link.user_id == person_id), None)
+
+    def add(self, group_id: str, person_id: PersonId) -> None:
+        self.client.set_link(group_id, self.kind, int(person_id), True)
+
+    def remove(self, group_id: str, person_id: PersonId) -> None:
+        self.client.set_link(group_id, self.kind, int(person_id), False)
+
+    def replace_all(self, group_id: str, names: list[str]) -> None:
+        self.client.replace_members(group_id, names)
+
+    def parse_id(self, stored: Any) -> PersonId:
+        # The engine keeps every number as a float, so ``1305...01`` comes back ``1305...01.0``.
+        return int(float(stored))
+
+    def unknown(self, group: str, values: list[str]) -> ProviderError:
+        return ProviderError(f"{', '.join(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
+                             f"this pod, so not added to {group}; check the username (the users lookup matches it "
+                             "exactly, without case)")
