@@ -1,20 +1,15 @@
-"""The resource lifecycle every provider of this library shares.
+"""The resource lifecycle every provider of this library shares: the engine's entry points.
 
-Each resource kind (a group, a membership, an assignment) contributes a ``Service``
-(its client calls, in resource terms) and a pydantic model of its inputs whose field
-metadata names the natural key; this module turns them into a
-``pulumi.dynamic.ResourceProvider`` with the behaviour users rely on:
+Each resource kind (a group, a list of people, one person) contributes a ``Service`` (its
+client calls, in resource terms) and a pydantic model of its inputs whose field metadata
+names the natural key; this module turns them into a ``pulumi.dynamic.ResourceProvider``:
 
 - ``check`` validates offline, names the property, passes preview unknowns through;
 - ``diff`` compares domain fields only: ``None``, absent and empty are equal, list
   order is ignored, and the API's own fields that force a replace are declared;
-- ``create`` never makes a silent twin: a kind whose API create is not idempotent is
-  looked up by its natural key first, adopted only when asked, and after an ambiguous
-  failure never created again without proof that nothing was (see ``providers.pending``);
-  a kind whose create is an idempotent upsert is simply repeated after one;
-- one object has one owner per run: a second resource taking over the same object fails,
-  and the delete of an object another resource took over in the same run (a changed
-  key) is skipped with a warning instead of deleting what the other now manages;
+- ``create`` is ``providers.creation``'s: never a silent twin, adoption only when asked;
+- the delete of an object another resource took over in the same run (a changed name)
+  is skipped with a warning instead of deleting what the other now manages;
 - ``read`` refreshes outputs and inputs, and drops a vanished object with a warning;
 - ``update`` sends the declared state and returns every output;
 - ``delete`` treats "already gone" as success.
@@ -22,11 +17,8 @@ metadata names the natural key; this module turns them into a
 
 from __future__ import annotations
 
-import sys
-import threading
-import time
 from abc import ABC, abstractmethod
-from typing import Any, Callable, ClassVar, Generic, Iterable, TypeVar, cast
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -39,16 +31,16 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from . import errors, fields, pending
-from .fields import Key, ResourceInputs
-from .cache import shared
-from .config import ConfigSource, EmptyConfig, Settings
-from .errors import ApiError, ConfigError, ProviderError, TransportError
+from . import errors, fields
+from .config import ConfigSource, EmptyConfig
+from .creation import Creation, owners
+from .errors import ApiError, ConfigError, ProviderError
+from .fields import ResourceInputs
+from .notices import warn
 
 PROVIDER_KEY = "__provider"
-RECOVERY_DELAYS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
 I = TypeVar("I", bound=ResourceInputs)
@@ -102,63 +94,6 @@ class Service(ABC, Generic[I]):
     def last_changed(self, found: dict[str, Any]) -> float:
         """When the object last changed (epoch seconds; 0 when unknown): the newest dormant twin is reused."""
         return 0.0
-
-
-class ScopeIndex:
-    """The objects of one scope by natural key: listed once per provider process, then kept current.
-
-    Creating N objects would otherwise cost N lookups; one listing serves them all.
-    Objects this process creates or takes over are added as it goes. The ambiguous-create
-    recovery does not use it: that asks the API live.
-    """
-
-    def __init__(self, key_of: Callable[[dict[str, Any]], Key]) -> None:
-        self._lock = threading.Lock()
-        self._key_of = key_of
-        self._by_key: dict[Key, dict[str, dict[str, Any]]] | None = None
-
-    def matching(self, key: Key, load: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-        with self._lock:
-            if self._by_key is None:
-                by_key: dict[Key, dict[str, dict[str, Any]]] = {}
-                for found in load():
-                    by_key.setdefault(self._key_of(found), {})[found["id"]] = found
-                self._by_key = by_key
-            return list(self._by_key.get(key, {}).values())
-
-    def remember(self, found: dict[str, Any]) -> None:
-        with self._lock:
-            if self._by_key is not None:
-                for same in self._by_key.values():
-                    same.pop(found["id"], None)
-                self._by_key.setdefault(self._key_of(found), {})[found["id"]] = found
-
-
-class Owners:
-    """Which resource took over which object in this provider process (one engine run).
-
-    A changed resource key makes the engine create the new resource (which, with
-    ``adopt``, takes the existing object) and then delete the old one: that delete
-    would remove the object the new resource now holds.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._owners: dict[str, tuple[object, str]] = {}
-
-    def claim(self, id_: str, owner: str) -> None:
-        """Records that one create (``owner`` names it) holds ``id_``; a second create may not."""
-        token = object()
-        with self._lock:
-            first = self._owners.setdefault(id_, (token, owner))
-        if first[0] is not token:
-            raise ProviderError(f"{id_} is already managed by {first[1]} (another resource) in this run; one "
-                                "object can have one owner: remove one of the two resources")
-
-    def owner(self, id_: str) -> str | None:
-        with self._lock:
-            held = self._owners.get(id_)
-        return held[1] if held else None
 
 
 class Provider(ResourceProvider, ABC, Generic[I]):
@@ -226,6 +161,11 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         # Runs in the provider process after unpickling: the config never reaches state.
         self._config = req.config
 
+    @property
+    def config(self) -> ConfigSource:
+        """The stack's config as the engine gave it to this process (empty before ``configure``)."""
+        return self._config
+
     def __getstate__(self) -> dict[str, Any]:
         # Even a configured instance pickles without its config view (and so without secrets).
         return {k: v for k, v in self.__dict__.items() if k != "_config"}
@@ -234,36 +174,39 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         props = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         unknown = {k for k, v in props.items() if _has_unknown(v)}
         known = {k: v for k, v in props.items() if k not in unknown}
-        failures: list[CheckFailure] = []
-        validated: ResourceInputs | None
-        try:
-            validated = self.inputs_model.model_validate(known)
-        except ValidationError as exc:
-            validated = None
-            for err in exc.errors():
-                field = errors.field_path(err["loc"])
-                if field.split("[")[0].split(".")[0] in unknown:
-                    continue
-                failures.append(CheckFailure(field, f"{field}: {errors.field_message(err, 'property')}"))
-        connection = known.get("connection", self.inputs_model.model_fields["connection"].default)
-        if "connection" not in unknown and isinstance(connection, str) and not any(f.property == "connection" for f in failures):
-            for problem in self.connection_problems(connection):
-                failures.append(CheckFailure("connection", f"connection {connection!r}: {problem}"))
+        validated, failures = self._validate(known, unknown)
         # Defaults are filled in; nothing the user wrote is changed.
         defaults = {name: f.default for name, f in self.inputs_model.model_fields.items()
                     if name not in props and f.default is not None and not callable(f.default)}
         if validated is not None and not failures:
-            inputs: I = validated  # type: ignore[assignment]  # inputs_model is I's model
-            for warning in self.check_warnings(inputs):
-                _warn(warning)
-            if not _olds and inputs.adopting() and not unknown:
-                self._show_adoption(inputs)
+            for warning in self.check_warnings(validated):
+                warn(warning)
+            if not _olds and validated.adopting() and not unknown:
+                self._show_adoption(validated)
         if not failures:
             # What is known is checked now, even while another resource's output (e.g. a new parent's id) is not.
-            partial = validated if validated is not None else self.inputs_model.model_construct(
-                **{**defaults, **known})
-            failures.extend(self.check_online(cast(I, partial), _olds, unknown))
+            partial = validated if validated is not None else cast(I, self.inputs_model.model_construct(
+                **{**defaults, **known}))
+            failures.extend(self.check_online(partial, _olds, unknown))
         return CheckResult({**news, **defaults}, failures)
+
+    def _validate(self, known: dict[str, Any], unknown: set[str]) -> tuple[I | None, list[CheckFailure]]:
+        """The inputs when they are valid, and a failure per wrong field (the connection's settings included)."""
+        failures: list[CheckFailure] = []
+        validated: I | None = None
+        try:
+            validated = cast(I, self.inputs_model.model_validate(known))
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = errors.field_path(err["loc"])
+                if field.split("[")[0].split(".")[0] not in unknown:
+                    failures.append(CheckFailure(field, f"{field}: {errors.field_message(err, 'property')}"))
+        connection = known.get("connection", self.inputs_model.model_fields["connection"].default)
+        if "connection" not in unknown and isinstance(connection, str) \
+                and not any(f.property == "connection" for f in failures):
+            for problem in self.connection_problems(connection):
+                failures.append(CheckFailure("connection", f"connection {connection!r}: {problem}"))
+        return validated, failures
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [f for f in self.domain_fields + ("connection",)
@@ -276,28 +219,10 @@ class Provider(ResourceProvider, ABC, Generic[I]):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self._inputs(props)
-        service = self.service(inputs)
-        scope = (type(self).__name__, inputs.connection, *service.scope(inputs))
-        key = inputs.natural_key()
-        # Two creates of the same object in one run must not both decide "not there yet".
-        with shared(("create", *scope, *map(str, key)), threading.Lock):
-            try:
-                if self.lookup:
-                    index = self._index(scope)
-                    existing = index.matching(key, lambda: service.scan(inputs))
-                    found = self._take_existing(existing, inputs, service, scope)
-                    if found is None:
-                        found = self._post(service, inputs, {g["id"] for g in existing}, scope)
-                    pending.settle(scope, _journal_key(key))
-                else:
-                    found = self._upsert(service, inputs)
-                shared(("owners", type(self).__name__), Owners).claim(found["id"], f"{self.kind} {inputs.label()}")
-                if self.lookup and self._differs(found, inputs):  # adopted, reactivated, or declared inactive
-                    found = service.update(found["id"], inputs, found)
-            except ProviderError as exc:
-                raise self._fail("creating", inputs, exc) from None
-            if self.lookup:
-                index.remember(found)
+        try:
+            found = Creation(self, inputs).run()
+        except ProviderError as exc:
+            raise self._fail("creating", inputs, exc) from None
         return CreateResult(found["id"], self._outputs(found, inputs))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -308,8 +233,8 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         except ProviderError as exc:
             raise ProviderError(f"reading {self.kind} {id_}: {exc}") from None
         if found is None:
-            _warn(f"{self.kind} {id_} ({self._stored_label(props)}) was deleted outside Pulumi; "
-                  "it is removed from the stack and `pulumi up` will create it again")
+            warn(f"{self.kind} {id_} ({self._stored_label(props)}) was deleted outside Pulumi; "
+                 "it is removed from the stack and `pulumi up` will create it again")
             return ReadResult("", {})
         outputs = {**found, **{f: _first(props.get(f), self.inputs_model.model_fields[f].default)
                                for f in self.lifecycle_fields}, "connection": connection}
@@ -330,10 +255,11 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         return UpdateResult(self._outputs(found, inputs))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        owner = shared(("owners", type(self).__name__), Owners).owner(id_)
+        owner = owners(type(self)).owner(id_)
         if owner is not None:
-            _warn(f"not deleting {self.kind} {id_} ({self._stored_label(props)}): {owner} took it over in this run, "
-                  "so this resource only leaves the stack; list the old key under formerKeys to move it silently")
+            warn(f"not deleting {self.kind} {id_} ({self._stored_label(props)}): {owner} took it over in this run, "
+                 "so this resource only leaves the stack; declare the old resource name as an alias of the new "
+                 "one to move it silently")
             return
         connection = self._connection(props)
         try:
@@ -344,11 +270,9 @@ class Provider(ResourceProvider, ABC, Generic[I]):
     def _show_adoption(self, inputs: I) -> None:
         """Says, before anything is written, what taking the existing object over will change."""
         try:
-            service = self.service(inputs)
-            index = self._index((type(self).__name__, inputs.connection, *service.scope(inputs)))
-            live = [g for g in index.matching(inputs.natural_key(), lambda: service.scan(inputs)) if self.is_live(g)]
+            live = Creation(self, inputs).live_match()
         except ProviderError as exc:
-            _warn(f"{self.kind} {inputs.label()}: could not look up the object to adopt ({exc})")
+            warn(f"{self.kind} {inputs.label()}: could not look up the object to adopt ({exc})")
             return
         if len(live) != 1:
             return  # nothing to take over, or several: create says so
@@ -356,89 +280,10 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         changes = [f"{f}: {_shown(live[0].get(f))} -> {_shown(declared.get(f))}" for f in self.domain_fields
                    if not self._same(f, live[0].get(f), declared.get(f))]
         what = "; ".join(changes) if changes else "nothing (it matches the declaration)"
-        _warn(f"adopting {self.kind} {inputs.label()} ({live[0]['id']}) will change: {what}")
+        warn(f"adopting {self.kind} {inputs.label()} ({live[0]['id']}) will change: {what}")
 
-    # -- create helpers ---------------------------------------------------------------
-    def _index(self, scope: tuple[str, ...]) -> ScopeIndex:
-        key_fields = tuple(f for f in self.natural_key_fields if f != "connection")
-        return shared(("index", *scope), lambda: ScopeIndex(lambda found: tuple(found.get(f) for f in key_fields)))
-
-    def _take_existing(self, matches: list[dict[str, Any]], inputs: I, service: Service[I],
-                       scope: tuple[str, ...]) -> dict[str, Any] | None:
-        live = [m for m in matches if self.is_live(m)]
-        dormant = [m for m in matches if not self.is_live(m)]
-        if len(live) > 1:
-            raise ProviderError(
-                f"{len(live)} objects with the {self.natural_key_hint} {inputs.label()} already exist "
-                f"({', '.join(m['id'] for m in live)}); the {self.natural_key_hint} is not unique here, so none is "
-                f"taken over: change the {self.natural_key_hint} or remove the duplicates")
-        if live:
-            if inputs.adopting():
-                return live[0]
-            attempt = pending.attempted(scope, _journal_key(inputs.natural_key()))
-            if attempt is not None and pending.created_after(service.created_at(live[0]), attempt) \
-                    and not self._differs(live[0], inputs):
-                _warn(f"{self.kind} {inputs.label()}: taking over {live[0]['id']}, which the unanswered create of "
-                      f"{_when(attempt)} made (created after it, every declared field matches)")
-                return live[0]
-            earlier = (f"; an earlier create at {_when(attempt)} had no answer, but this one was created before "
-                       "it or differs from the declaration") if attempt is not None else ""
-            raise ProviderError(
-                f"{self.kind} {inputs.label()} already exists ({live[0]['id']}){earlier}; set adopt=True "
-                f"(adopt: true in stack config) to manage it with Pulumi, or choose another {self.natural_key_hint}")
-        if dormant:  # a deactivated twin (an API without delete): bring it back instead of piling up copies
-            return max(dormant, key=service.last_changed)
-        return None
-
-    def _post(self, service: Service[I], inputs: I, before: set[str], scope: tuple[str, ...]) -> dict[str, Any]:
-        journal_key = _journal_key(inputs.natural_key())
-        earlier = pending.attempted(scope, journal_key)
-        window = Settings(inputs.connection, self._config).number("pendingWindow", pending.DEFAULT_WINDOW)
-        if earlier is not None and time.time() - earlier < window:
-            raise ProviderError(
-                f"an earlier create of this {self.kind} at {_when(earlier)} had no answer and may still be committed "
-                f"by the server; no new create is sent before {_when(earlier + window)} "
-                f"({inputs.connection}:pendingWindow, {window:g}s): run `pulumi up` again then")
-        attempted_at = time.time()
-        try:
-            return service.create(inputs)
-        except (TransportError, ApiError) as exc:
-            if not _ambiguous(exc):
-                raise
-            first_error = exc
-        # The create may or may not have been processed: look before doing anything else.
-        waits = RECOVERY_DELAYS if isinstance(first_error, TransportError) else RECOVERY_DELAYS[:2]
-        for delay in waits:
-            time.sleep(delay)
-            new = [g for g in service.find(inputs) if g["id"] not in before]
-            if len(new) == 1:
-                return new[0]
-            if len(new) > 1:
-                raise ProviderError(
-                    f"{first_error}; afterwards {len(new)} new objects {inputs.label()} were found "
-                    f"({', '.join(g['id'] for g in new)}): keep one (adopt it) and remove the others")
-        # Not found is no proof that nothing was created: a slow server may still commit the
-        # first create, and a second one would make a twin. Remember the attempt and stop.
-        pending.record(scope, journal_key, attempted_at)
-        raise ProviderError(
-            f"{first_error}; it did not appear within {sum(waits):g}s, but the server may still create it, "
-            "so no second create was sent. Run `pulumi up` again: one that appears with exactly the declared "
-            "fields after this attempt is taken over, anything else is reported")
-
-    def _upsert(self, service: Service[I], inputs: I) -> dict[str, Any]:
-        """A create the API makes idempotent: after an ambiguous failure, the same call is simply sent again."""
-        last: Exception | None = None
-        for delay in RECOVERY_DELAYS[:3]:
-            time.sleep(delay)
-            try:
-                return service.create(inputs)
-            except (TransportError, ApiError) as exc:
-                if not _ambiguous(exc):
-                    raise
-                last = exc
-        raise last  # type: ignore[misc]  # the loop ran at least once
-
-    def _differs(self, found: dict[str, Any], inputs: I) -> bool:
+    def differs(self, found: dict[str, Any], inputs: I) -> bool:
+        """Whether a found object's domain fields differ from the declaration."""
         declared = inputs.model_dump()
         return any(not self._same(f, found.get(f), declared.get(f)) for f in self.domain_fields)
 
@@ -454,7 +299,7 @@ class Provider(ResourceProvider, ABC, Generic[I]):
 
     def _inputs(self, props: dict[str, Any]) -> I:
         data = {k: v for k, v in props.items() if k in self.inputs_model.model_fields}
-        return self.inputs_model.model_validate(data)  # type: ignore[return-value]
+        return cast(I, self.inputs_model.model_validate(data))
 
     def _connection(self, props: dict[str, Any]) -> str:
         """The namespace a stored object's connection comes from (older state may lack it)."""
@@ -462,7 +307,7 @@ class Provider(ResourceProvider, ABC, Generic[I]):
 
     def _partial_inputs(self, props: dict[str, Any], connection: str) -> I:
         # Reads and deletes need only what identifies the object; the rest may be stale or incomplete.
-        return self.inputs_model.model_construct(**{**props, "connection": connection})  # type: ignore[return-value]
+        return cast(I, self.inputs_model.model_construct(**{**props, "connection": connection}))
 
     def _stored_label(self, props: dict[str, Any]) -> str:
         return ", ".join(repr(props.get(f, "?")) for f in self.natural_key_fields if f != "connection")
@@ -479,25 +324,9 @@ def _first(*values: Any) -> Any:
     return next((v for v in values if v is not None), None)
 
 
-def _journal_key(key: Key) -> str:
-    return "\x1f".join(str(part) for part in key)
-
-
-def _ambiguous(exc: Exception) -> bool:
-    if isinstance(exc, TransportError):
-        return exc.sent
-    # 503 says the server could not handle the request (the HTTP layer retries it); other
-    # 5xx answers may come after the work was done.
-    return isinstance(exc, ApiError) and exc.status >= 500 and exc.status != 503
-
-
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _when(epoch: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
 
 
 def _has_unknown(value: Any) -> bool:
@@ -508,13 +337,3 @@ def _has_unknown(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_has_unknown(v) for v in value.values())
     return False
-
-
-def warn(message: str) -> None:
-    """A warning the CLI shows with the resource's output."""
-    _warn(message)
-
-
-def _warn(message: str) -> None:
-    # print() from a dynamic provider reaches the CLI's output; pulumi.log cannot be used here.
-    print(f"warning: {message}", file=sys.stderr, flush=True)

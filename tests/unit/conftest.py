@@ -23,7 +23,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         clock[0] += seconds
 
     monkeypatch.setattr("providers.http.time.sleep", sleep)
-    monkeypatch.setattr("providers.lifecycle.time.sleep", sleep)
+    monkeypatch.setattr("providers.creation.time.sleep", sleep)
     monkeypatch.setattr("tenacity.nap.time.sleep", sleep)
     monkeypatch.setattr(tenacity, "time", types.SimpleNamespace(monotonic=lambda: clock[0], sleep=sleep))
     return waits
@@ -35,3 +35,13 @@ def pending_journal(tmp_path, monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "pending-creates.json"
     monkeypatch.setenv("USERGROUPS_PENDING_FILE", str(path))
     return path
+
+
+UNIT_TIMEOUT = 30  # seconds: a unit test never waits for a network or a clock
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Unit tests get a tighter limit than the project-wide one (a broken pager fails fast)."""
+    for item in items:
+        if "tests/unit/" in str(item.path).replace("\\", "/") and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(UNIT_TIMEOUT))

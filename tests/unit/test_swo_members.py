@@ -13,70 +13,10 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from providers.errors import ProviderError
 from providers.swo.members import SwoUserGroupMemberProvider, SwoUserGroupMembersProvider
-from tests.unit.helpers import FAST, SWO_TOKEN, SWO_URL, calls, configured
+from tests.unit.helpers import SWO_URL, calls, configured
+from tests.unit.people_fakes import ACC, GID, SWO_CONFIG, TRACE, USERS, Tenant
 
-ACC, GID = "ACC-1234-5678", "UGR-1111-2222"
-USERS = f"{SWO_URL}/public/v1/accounts/accounts/{ACC}/users"
-CONFIG = {"swo:apiUrl": SWO_URL, "swo:apiToken": SWO_TOKEN, **{f"swo:{k}": v for k, v in FAST.items()}}
-TRACE = "00-abc-def-01"
-
-
-class Tenant:
-    """An account's users and their groups, answering the account-user routes as the platform does."""
-
-    def __init__(self, rsps: responses.RequestsMock, users: dict[str, str], groups: dict[str, set[str]]) -> None:
-        self.emails, self.groups = users, groups  # {USR id: address}, {USR id: {UGR ids}}
-        self.drop_next_post = False
-        rsps.add_callback("GET", re.compile(re.escape(USERS) + r"\?.*"), self.listing)
-        rsps.add_callback("GET", re.compile(re.escape(USERS) + r"/USR-[\d-]+$"), self.one)
-        rsps.add_callback("POST", re.compile(re.escape(USERS) + r"/USR-[\d-]+/groups$"), self.add)
-        rsps.add_callback("DELETE", re.compile(re.escape(USERS) + r"/USR-[\d-]+/groups/UGR-[\d-]+$"), self.remove)
-        rsps.add(responses.GET, re.compile(re.escape(f"{SWO_URL}/public/v1/accounts/user-groups/{GID}") + r"\?.*"),
-                 json={"id": GID, "name": "Ops", "account": {"id": ACC}, "modules": [{"id": "MOD-1756"}]})
-
-    def view(self, uid: str) -> dict:
-        return {"id": uid, "user": {"id": uid, "email": self.emails[uid]},
-                "groups": [{"id": g} for g in sorted(self.groups[uid])]}
-
-    def listing(self, request):
-        query = unquote(request.url.split("?", 1)[1])
-        if "any(groups" in query:
-            gid = re.search(r'eq\(id,"(UGR-[\d-]+)"\)', query).group(1)
-            found = [u for u in self.emails if gid in self.groups[u]]
-        else:
-            wanted = re.findall(r'"([^"]+)"', query)
-            found = [u for u in self.emails if u in wanted or self.emails[u].casefold() in {w.casefold() for w in wanted}]
-        offset = int(re.search(r"offset=(\d+)", query).group(1))
-        data = [self.view(u) for u in sorted(found)][offset:offset + 100]
-        return 200, {}, json.dumps({"$meta": {"pagination": {"offset": offset, "limit": 100, "total": len(found)}},
-                                    "data": data})
-
-    def one(self, request):
-        uid = request.url.rsplit("/", 1)[1]
-        if uid not in self.emails:
-            return 404, {}, json.dumps({"title": "Not Found", "status": 404, "traceId": TRACE})
-        return 200, {}, json.dumps(self.view(uid))
-
-    def add(self, request):
-        uid = request.url.split("/users/")[1].split("/")[0]
-        if uid not in self.emails:
-            return 404, {}, json.dumps({"title": "Not Found", "status": 404, "traceId": TRACE})
-        self.groups[uid].add(json.loads(request.body)["id"])
-        if self.drop_next_post:
-            self.drop_next_post = False
-            raise requests.ConnectionError("connection reset by peer")  # done, but the answer is lost
-        return 200, {}, json.dumps(self.view(uid))
-
-    def remove(self, request):
-        uid, gid = re.search(r"/users/(USR-[\d-]+)/groups/(UGR-[\d-]+)$", request.url).groups()
-        if gid not in self.groups.get(uid, set()):
-            return 404, {}, json.dumps({"title": "Not Found", "status": 404, "traceId": TRACE})
-        if len(self.groups[uid]) == 1:
-            return 400, {}, json.dumps({"title": "One or more validation errors occurred.", "status": 400,
-                                        "detail": "An account user must belong to at least one user group.",
-                                        "traceId": TRACE})
-        self.groups[uid].discard(gid)
-        return 204, {}, ""
+CONFIG = SWO_CONFIG
 
 
 @pytest.fixture

@@ -17,73 +17,11 @@ from providers.symphony.members import (
     SymphonyUserGroupMemberProvider,
     SymphonyUserGroupMembersProvider,
 )
-from tests.unit.helpers import FAST, POD_URL, SESSION, calls, configured
+from tests.unit.helpers import POD_URL, calls, configured
+from tests.unit.people_fakes import GROUPS, SYM_CONFIG, SYM_GID, Pod
 
-GROUPS = f"{POD_URL}/pod/v2/admin/usergroups"
-GID = "g1"
-CONFIG = {"symphony:podUrl": POD_URL, "symphony:sessionToken": SESSION,
-          **{f"symphony:{k}": v for k, v in FAST.items()}}
-
-
-class Pod:
-    """A pod's users, one group's members and assignees, answering as the documented endpoints do."""
-
-    def __init__(self, rsps: responses.RequestsMock, usernames: list[str], page: int = 100) -> None:
-        self.ids = {name: 1000 + i for i, name in enumerate(usernames)}
-        self.names = {uid: name for name, uid in self.ids.items()}
-        self.links: dict[str, dict[int, bool]] = {"memberships": {}, "assignments": {}}
-        self.page, self.group_exists, self.drop_next_put = page, True, False
-        rsps.add_callback("GET", re.compile(re.escape(f"{POD_URL}/pod/v3/users") + r"\?.*"), self.lookup)
-        for kind in ("memberships", "assignments"):
-            rsps.add_callback("GET", re.compile(re.escape(f"{GROUPS}/{GID}/{kind}") + r"\?.*"), self.listing)
-            rsps.add_callback("PUT", re.compile(re.escape(f"{GROUPS}/{GID}/{kind}") + r"/\d+$"), self.upsert)
-        rsps.add_callback("PUT", f"{GROUPS}/{GID}/memberships", self.replace)
-
-    def active(self, kind: str = "memberships") -> set[str]:
-        return {self.names[u] for u, on in self.links[kind].items() if on}
-
-    def lookup(self, request):
-        wanted = parse_qs(urlsplit(request.url).query)["username"][0].split(",")
-        assert len(wanted) <= 100
-        users = [{"id": self.ids[n], "username": n} for n in wanted if n in self.ids]
-        errors = [{"error": "user.not.found", "id": n} for n in wanted if n not in self.ids]
-        return 200, {}, json.dumps({"users": users, **({"errors": errors} if errors else {})})
-
-    def listing(self, request):
-        if not self.group_exists:
-            return 404, {}, json.dumps({"code": 404, "message": "User group not found"})
-        kind = urlsplit(request.url).path.rsplit("/", 1)[1]
-        q = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
-        items = sorted(self.links[kind].items())
-        if "active" in q:
-            items = [(u, on) for u, on in items if on == (q["active"] == "true")]
-        if "userId" in q:
-            items = [(u, on) for u, on in items if u == int(q["userId"])]
-        start = int(q.get("after", 0))
-        chunk = items[start:start + min(int(q.get("limit", 50)), self.page)]
-        pagination = {"cursors": {"before": str(start)}}
-        if start + len(chunk) < len(items):
-            pagination["cursors"]["after"] = str(start + len(chunk))
-            pagination["next"] = f"/pod/v2/admin/usergroups/{GID}/{kind}?after={start + len(chunk)}"
-        data = [{"id": f"m{u}", "groupId": GID, "userId": u, "active": on, "user": {"id": u, "username": self.names[u]}}
-                for u, on in chunk]
-        return 200, {}, json.dumps({"data": data, "pagination": pagination})
-
-    def upsert(self, request):
-        kind, uid = urlsplit(request.url).path.rsplit("/", 2)[1:]
-        if not self.group_exists or int(uid) not in self.names:
-            return 404, {}, json.dumps({"code": 404, "message": "Either the group or the user cannot be found"})
-        self.links[kind][int(uid)] = json.loads(request.body)["active"]
-        if self.drop_next_put:
-            self.drop_next_put = False
-            raise requests.ConnectionError("connection reset by peer")  # done, but the answer is lost
-        return 200, {}, json.dumps({"id": f"m{uid}", "groupId": GID, "userId": int(uid), "active": True})
-
-    def replace(self, request):
-        wanted = {self.ids[item["username"]] for item in json.loads(request.body)}
-        for uid in set(self.links["memberships"]) | wanted:
-            self.links["memberships"][uid] = uid in wanted
-        return 200, {}, json.dumps({"format": "TEXT", "message": "ok"})
+GID = SYM_GID
+CONFIG = SYM_CONFIG
 
 
 @pytest.fixture

@@ -1,0 +1,142 @@
+"""Strict fakes of the people endpoints of both APIs, answering as the documented routes do (responses)."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import requests
+import responses
+
+from tests.unit.helpers import FAST, POD_URL, SESSION, SWO_TOKEN, SWO_URL
+
+GROUPS = f"{POD_URL}/pod/v2/admin/usergroups"
+SYM_GID = "g1"
+SYM_CONFIG = {"symphony:podUrl": POD_URL, "symphony:sessionToken": SESSION,
+          **{f"symphony:{k}": v for k, v in FAST.items()}}
+
+
+class Pod:
+    """A pod's users, one group's members and assignees, answering as the documented endpoints do."""
+
+    def __init__(self, rsps: responses.RequestsMock, usernames: list[str], page: int = 100) -> None:
+        self.ids = {name: 1000 + i for i, name in enumerate(usernames)}
+        self.names = {uid: name for name, uid in self.ids.items()}
+        self.links: dict[str, dict[int, bool]] = {"memberships": {}, "assignments": {}}
+        self.page, self.group_exists, self.drop_next_put = page, True, False
+        rsps.add_callback("GET", re.compile(re.escape(f"{POD_URL}/pod/v3/users") + r"\?.*"), self.lookup)
+        for kind in ("memberships", "assignments"):
+            rsps.add_callback("GET", re.compile(re.escape(f"{GROUPS}/{SYM_GID}/{kind}") + r"\?.*"), self.listing)
+            rsps.add_callback("PUT", re.compile(re.escape(f"{GROUPS}/{SYM_GID}/{kind}") + r"/\d+$"), self.upsert)
+        rsps.add_callback("PUT", f"{GROUPS}/{SYM_GID}/memberships", self.replace)
+
+    def active(self, kind: str = "memberships") -> set[str]:
+        return {self.names[u] for u, on in self.links[kind].items() if on}
+
+    def lookup(self, request):
+        wanted = parse_qs(urlsplit(request.url).query)["username"][0].split(",")
+        assert len(wanted) <= 100
+        users = [{"id": self.ids[n], "username": n} for n in wanted if n in self.ids]
+        errors = [{"error": "user.not.found", "id": n} for n in wanted if n not in self.ids]
+        return 200, {}, json.dumps({"users": users, **({"errors": errors} if errors else {})})
+
+    def listing(self, request):
+        if not self.group_exists:
+            return 404, {}, json.dumps({"code": 404, "message": "User group not found"})
+        kind = urlsplit(request.url).path.rsplit("/", 1)[1]
+        q = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
+        items = sorted(self.links[kind].items())
+        if "active" in q:
+            items = [(u, on) for u, on in items if on == (q["active"] == "true")]
+        if "userId" in q:
+            items = [(u, on) for u, on in items if u == int(q["userId"])]
+        start = int(q.get("after", 0))
+        chunk = items[start:start + min(int(q.get("limit", 50)), self.page)]
+        pagination = {"cursors": {"before": str(start)}}
+        if start + len(chunk) < len(items):
+            pagination["cursors"]["after"] = str(start + len(chunk))
+            pagination["next"] = f"/pod/v2/admin/usergroups/{SYM_GID}/{kind}?after={start + len(chunk)}"
+        data = [{"id": f"m{u}", "groupId": SYM_GID, "userId": u, "active": on, "user": {"id": u, "username": self.names[u]}}
+                for u, on in chunk]
+        return 200, {}, json.dumps({"data": data, "pagination": pagination})
+
+    def upsert(self, request):
+        kind, uid = urlsplit(request.url).path.rsplit("/", 2)[1:]
+        if not self.group_exists or int(uid) not in self.names:
+            return 404, {}, json.dumps({"code": 404, "message": "Either the group or the user cannot be found"})
+        self.links[kind][int(uid)] = json.loads(request.body)["active"]
+        if self.drop_next_put:
+            self.drop_next_put = False
+            raise requests.ConnectionError("connection reset by peer")  # done, but the answer is lost
+        return 200, {}, json.dumps({"id": f"m{uid}", "groupId": SYM_GID, "userId": int(uid), "active": True})
+
+    def replace(self, request):
+        wanted = {self.ids[item["username"]] for item in json.loads(request.body)}
+        for uid in set(self.links["memberships"]) | wanted:
+            self.links["memberships"][uid] = uid in wanted
+        return 200, {}, json.dumps({"format": "TEXT", "message": "ok"})
+
+
+ACC, GID = "ACC-1234-5678", "UGR-1111-2222"
+USERS = f"{SWO_URL}/public/v1/accounts/accounts/{ACC}/users"
+SWO_CONFIG = {"swo:apiUrl": SWO_URL, "swo:apiToken": SWO_TOKEN, **{f"swo:{k}": v for k, v in FAST.items()}}
+TRACE = "00-abc-def-01"
+
+
+class Tenant:
+    """An account's users and their groups, answering the account-user routes as the platform does."""
+
+    def __init__(self, rsps: responses.RequestsMock, users: dict[str, str], groups: dict[str, set[str]]) -> None:
+        self.emails, self.groups = users, groups  # {USR id: address}, {USR id: {UGR ids}}
+        self.drop_next_post = False
+        rsps.add_callback("GET", re.compile(re.escape(USERS) + r"\?.*"), self.listing)
+        rsps.add_callback("GET", re.compile(re.escape(USERS) + r"/USR-[\d-]+$"), self.one)
+        rsps.add_callback("POST", re.compile(re.escape(USERS) + r"/USR-[\d-]+/groups$"), self.add)
+        rsps.add_callback("DELETE", re.compile(re.escape(USERS) + r"/USR-[\d-]+/groups/UGR-[\d-]+$"), self.remove)
+        rsps.add(responses.GET, re.compile(re.escape(f"{SWO_URL}/public/v1/accounts/user-groups/{GID}") + r"\?.*"),
+                 json={"id": GID, "name": "Ops", "account": {"id": ACC}, "modules": [{"id": "MOD-1756"}]})
+
+    def view(self, uid: str) -> dict:
+        return {"id": uid, "user": {"id": uid, "email": self.emails[uid]},
+                "groups": [{"id": g} for g in sorted(self.groups[uid])]}
+
+    def listing(self, request):
+        query = unquote(request.url.split("?", 1)[1])
+        if "any(groups" in query:
+            gid = re.search(r'eq\(id,"(UGR-[\d-]+)"\)', query).group(1)
+            found = [u for u in self.emails if gid in self.groups[u]]
+        else:
+            wanted = re.findall(r'"([^"]+)"', query)
+            found = [u for u in self.emails if u in wanted or self.emails[u].casefold() in {w.casefold() for w in wanted}]
+        offset = int(re.search(r"offset=(\d+)", query).group(1))
+        data = [self.view(u) for u in sorted(found)][offset:offset + 100]
+        return 200, {}, json.dumps({"$meta": {"pagination": {"offset": offset, "limit": 100, "total": len(found)}},
+                                    "data": data})
+
+    def one(self, request):
+        uid = request.url.rsplit("/", 1)[1]
+        if uid not in self.emails:
+            return 404, {}, json.dumps({"title": "Not Found", "status": 404, "traceId": TRACE})
+        return 200, {}, json.dumps(self.view(uid))
+
+    def add(self, request):
+        uid = request.url.split("/users/")[1].split("/")[0]
+        if uid not in self.emails:
+            return 404, {}, json.dumps({"title": "Not Found", "status": 404, "traceId": TRACE})
+        self.groups[uid].add(json.loads(request.body)["id"])
+        if self.drop_next_post:
+            self.drop_next_post = False
+            raise requests.ConnectionError("connection reset by peer")  # done, but the answer is lost
+        return 200, {}, json.dumps(self.view(uid))
+
+    def remove(self, request):
+        uid, gid = re.search(r"/users/(USR-[\d-]+)/groups/(UGR-[\d-]+)$", request.url).groups()
+        if gid not in self.groups.get(uid, set()):
+            return 404, {}, json.dumps({"title": "Not Found", "status": 404, "traceId": TRACE})
+        if len(self.groups[uid]) == 1:
+            return 400, {}, json.dumps({"title": "One or more validation errors occurred.", "status": 400,
+                                        "detail": "An account user must belong to at least one user group.",
+                                        "traceId": TRACE})
+        self.groups[uid].discard(gid)
+        return 204, {}, ""
