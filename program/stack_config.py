@@ -226,32 +226,11 @@ def load(config: pulumi.Config | None = None, where: str | None = None,
         (SWO_LIST, SwoGroupEntry, result.swo),
     ):
         kind = list_name.split(":")[1]
-        raw = _read_list(config, kind, where, problems)
-        for index, item in enumerate(raw):
-            label = f"{where}: {list_name}[{index}]"
-            if isinstance(item, dict) and isinstance(item.get("key") or item.get("name"), str):
-                label += f" ({item.get('key') or item.get('name')!r})"
-            if isinstance(item, dict) and "key" not in item and isinstance(item.get("name"), str):
-                problems.append(
-                    f"{label}: key: is required; add `key: {slug(item['name'])}` (the resource name this entry has "
-                    "had so far), so that renaming the group later updates it instead of replacing it")
-                item = {**item, "key": slug(item["name"])}
-            entry = _validate(entry_model, item, label, problems)
-            if entry is None:
-                continue
-            short = label.split(": ", 1)[1]
-            for key in (entry.key, *entry.former_keys):
-                if f"{kind}/{key}" in seen:
-                    problems.append(f"{label}: key {key!r} is used by {seen[f'{kind}/{key}']} too; "
-                                    "give each entry a unique `key` (and `formerKeys`)")
-                seen.setdefault(f"{kind}/{key}", short)
-            natural = entry.natural_key(_tenant(entry.connection, kind, all_config))
-            if natural in owners:
-                problems.append(f"{label}: stands for the same group as {owners[natural]} (same tenant, "
-                                f"{'account' if kind == 'swoGroups' else 'type'} and name); one group can have "
-                                "one owner: remove one entry, or merge them")
-            owners.setdefault(natural, short)
-            target.append((entry.key, entry))
+        for index, item in enumerate(_read_list(config, kind, where, problems)):
+            entry = _entry(entry_model, item, f"{where}: {list_name}[{index}]", problems)
+            if entry is not None:
+                _check_unique(entry, kind, item, f"{list_name}[{index}]", seen, owners, all_config, problems, where)
+                target.append((entry.key, entry))
     namespaces = {"symphony": {"symphony"} | {e.connection for _, e in result.symphony},
                   "swo": {"swo"} | {e.connection for _, e in result.swo}}
     problems += _unknown_keys(all_config, namespaces, where)
@@ -259,6 +238,38 @@ def load(config: pulumi.Config | None = None, where: str | None = None,
     if problems:
         raise StackConfigError("invalid group configuration:\n  " + "\n  ".join(problems))
     return result
+
+
+def _entry(entry_model: type[Entry], item: Any, label: str, problems: list[str]) -> Any:
+    """One validated entry, or ``None`` with its problems recorded (a missing ``key`` says which to add)."""
+    if isinstance(item, dict) and isinstance(item.get("key") or item.get("name"), str):
+        label += f" ({item.get('key') or item.get('name')!r})"
+    if isinstance(item, dict) and "key" not in item and isinstance(item.get("name"), str):
+        problems.append(
+            f"{label}: key: is required; add `key: {slug(item['name'])}` (the resource name this entry has "
+            "had so far), so that renaming the group later updates it instead of replacing it")
+        item = {**item, "key": slug(item["name"])}
+    return _validate(entry_model, item, label, problems)
+
+
+def _check_unique(entry: Any, kind: str, item: Any, short: str, seen: dict[str, str],
+                  owners: dict[tuple[str, ...], str], all_config: Mapping[str, Any], problems: list[str],
+                  where: str) -> None:
+    """Two entries may share neither a key nor a group (same tenant and natural key)."""
+    if isinstance(item, dict) and isinstance(item.get("key") or item.get("name"), str):
+        short += f" ({item.get('key') or item.get('name')!r})"
+    label = f"{where}: {short}"
+    for key in (entry.key, *entry.former_keys):
+        if f"{kind}/{key}" in seen:
+            problems.append(f"{label}: key {key!r} is used by {seen[f'{kind}/{key}']} too; "
+                            "give each entry a unique `key` (and `formerKeys`)")
+        seen.setdefault(f"{kind}/{key}", short)
+    natural = entry.natural_key(_tenant(entry.connection, kind, all_config))
+    if natural in owners:
+        problems.append(f"{label}: stands for the same group as {owners[natural]} (same tenant, "
+                        f"{'account' if kind == 'swoGroups' else 'type'} and name); one group can have "
+                        "one owner: remove one entry, or merge them")
+    owners.setdefault(natural, short)
 
 
 def _tenant(namespace: str, kind: str, all_config: Mapping[str, Any]) -> str:

@@ -127,6 +127,17 @@ class Creation(Generic[I]):
         matches = self.index().matching(self.inputs.natural_key(), lambda: self.service.scan(self.inputs))
         return [g for g in matches if self.provider.is_live(g)]
 
+    def adoption_notice(self) -> str | None:
+        """What taking the one live object with the inputs' natural key over will change (``None``: none, or several)."""
+        live = self.live_match()
+        if len(live) != 1:
+            return None  # nothing to take over, or several: create says so
+        declared = self.inputs.model_dump()
+        changes = [f"{f}: {shown(live[0].get(f))} -> {shown(declared.get(f))}" for f in self.provider.domain_fields
+                   if not self.provider.same_field(f, live[0].get(f), declared.get(f))]
+        what = "; ".join(changes) if changes else "nothing (it matches the declaration)"
+        return f"adopting {self.provider.kind} {self.inputs.label()} ({live[0]['id']}) will change: {what}"
+
     def take_existing(self, matches: list[dict[str, Any]]) -> dict[str, Any] | None:
         live = [m for m in matches if self.provider.is_live(m)]
         dormant = [m for m in matches if not self.provider.is_live(m)]
@@ -211,6 +222,11 @@ def ambiguous(exc: Exception) -> bool:
     # 503 says the server could not handle the request (the HTTP layer retries it); other
     # 5xx answers may come after the work was done.
     return isinstance(exc, ApiError) and exc.status >= 500 and exc.status != 503
+
+
+def shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def when(epoch: float) -> str:

@@ -33,18 +33,20 @@ Namespace = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-
 
 # -- per-field metadata: the input model is the one declaration of a field ----------------------
 def spec(description: str, *, replace: bool = False, unordered: bool = False, natural_key: bool = False,
-         config_name: str | None = None, lifecycle: bool = False) -> dict[str, Any]:
+         config_name: str | None = None, lifecycle: bool = False, people: bool = False) -> dict[str, Any]:
     """``Field(**spec(...))``: what the lifecycle, the stack config and the docs need to know of a field.
 
     - ``replace``: a change makes a new resource (the API cannot update it in place);
     - ``unordered``: a list compared without order;
     - ``natural_key``: part of what makes two groups the same group (with the connection);
     - ``config_name``: the field's name in stack config, when it differs (``accountId``);
-    - ``lifecycle``: a setting of the resource itself, not a field of the group (``adopt``, ``connection``).
+    - ``lifecycle``: a setting of the resource itself, not a field of the group (``adopt``, ``connection``);
+    - ``people``: the people a people resource declares (a list of them, or one).
     """
     return {"description": description,
             "json_schema_extra": {"replace": replace, "unordered": unordered, "naturalKey": natural_key,
-                                  "configName": config_name, "lifecycle": lifecycle}}
+                                  "configName": config_name, "lifecycle": lifecycle,
+                                  "people": people}}
 
 
 def field_meta(model: type[BaseModel], name: str) -> dict[str, Any]:

@@ -18,7 +18,8 @@ names the natural key; this module turns them into a ``pulumi.dynamic.ResourcePr
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Generic, TypeVar, cast
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -96,10 +97,19 @@ class Service(ABC, Generic[I]):
         return 0.0
 
 
+@dataclass(frozen=True)
+class Api:
+    """How the providers of one API reach it: a client per connection, and the connection's offline checks."""
+
+    connect: Callable[[str, ConfigSource], Any]
+    problems: Callable[[str, ConfigSource], list[ConfigError]]
+
+
 class Provider(ResourceProvider, ABC, Generic[I]):
     """A dynamic provider for one resource kind. Holds no client, session or secret."""
 
     kind: ClassVar[str] = "resource"
+    api: ClassVar[Api]  # the API this kind lives in
     inputs_model: ClassVar[type[ResourceInputs]]
     # Whether the API's create is not idempotent, so that an existing object must be looked up by
     # natural key first (groups); kinds whose create is an upsert (memberships) set it False.
@@ -129,9 +139,13 @@ class Provider(ResourceProvider, ABC, Generic[I]):
     def service(self, inputs: I) -> Service[I]:
         """The service for the connection ``inputs.connection`` names."""
 
-    @abstractmethod
     def connection_problems(self, namespace: str) -> list[ConfigError]:
         """What is missing or wrong in that connection's settings (offline)."""
+        return self.api.problems(namespace, self._config)
+
+    def client(self, connection: str) -> Any:
+        """The process-wide client of the connection ``connection`` names (built on first use)."""
+        return self.api.connect(connection, self._config)
 
     def is_live(self, outputs: dict[str, Any]) -> bool:
         """Whether a found object counts as existing (a deactivated one is dormant)."""
@@ -174,7 +188,8 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         props = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         unknown = {k for k, v in props.items() if _has_unknown(v)}
         known = {k: v for k, v in props.items() if k not in unknown}
-        validated, failures = self._validate(known, unknown)
+        valid, failures = validate(self.inputs_model, known, unknown, self.connection_problems)
+        validated = cast(I, valid) if valid is not None else None
         # Defaults are filled in; nothing the user wrote is changed.
         defaults = {name: f.default for name, f in self.inputs_model.model_fields.items()
                     if name not in props and f.default is not None and not callable(f.default)}
@@ -190,31 +205,13 @@ class Provider(ResourceProvider, ABC, Generic[I]):
             failures.extend(self.check_online(partial, _olds, unknown))
         return CheckResult({**news, **defaults}, failures)
 
-    def _validate(self, known: dict[str, Any], unknown: set[str]) -> tuple[I | None, list[CheckFailure]]:
-        """The inputs when they are valid, and a failure per wrong field (the connection's settings included)."""
-        failures: list[CheckFailure] = []
-        validated: I | None = None
-        try:
-            validated = cast(I, self.inputs_model.model_validate(known))
-        except ValidationError as exc:
-            for err in exc.errors():
-                field = errors.field_path(err["loc"])
-                if field.split("[")[0].split(".")[0] not in unknown:
-                    failures.append(CheckFailure(field, f"{field}: {errors.field_message(err, 'property')}"))
-        connection = known.get("connection", self.inputs_model.model_fields["connection"].default)
-        if "connection" not in unknown and isinstance(connection, str) \
-                and not any(f.property == "connection" for f in failures):
-            for problem in self.connection_problems(connection):
-                failures.append(CheckFailure("connection", f"connection {connection!r}: {problem}"))
-        return validated, failures
-
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [f for f in self.domain_fields + ("connection",)
-                   if not self._same(f, olds.get(f), news.get(f))]
+                   if not self.same_field(f, olds.get(f), news.get(f))]
         replaces = [f for f in changed if f in self.replace_fields]
         # A replacement with the same natural key would find the old object and refuse to
         # make a twin, so it can only take the old one's place after it is gone.
-        same_key = all(self._same(f, olds.get(f), news.get(f)) for f in self.natural_key_fields)
+        same_key = all(self.same_field(f, olds.get(f), news.get(f)) for f in self.natural_key_fields)
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces) and same_key)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -270,32 +267,21 @@ class Provider(ResourceProvider, ABC, Generic[I]):
     def _show_adoption(self, inputs: I) -> None:
         """Says, before anything is written, what taking the existing object over will change."""
         try:
-            live = Creation(self, inputs).live_match()
+            notice = Creation(self, inputs).adoption_notice()
         except ProviderError as exc:
-            warn(f"{self.kind} {inputs.label()}: could not look up the object to adopt ({exc})")
-            return
-        if len(live) != 1:
-            return  # nothing to take over, or several: create says so
-        declared = inputs.model_dump()
-        changes = [f"{f}: {_shown(live[0].get(f))} -> {_shown(declared.get(f))}" for f in self.domain_fields
-                   if not self._same(f, live[0].get(f), declared.get(f))]
-        what = "; ".join(changes) if changes else "nothing (it matches the declaration)"
-        warn(f"adopting {self.kind} {inputs.label()} ({live[0]['id']}) will change: {what}")
+            notice = f"{self.kind} {inputs.label()}: could not look up the object to adopt ({exc})"
+        if notice:
+            warn(notice)
 
     def differs(self, found: dict[str, Any], inputs: I) -> bool:
         """Whether a found object's domain fields differ from the declaration."""
         declared = inputs.model_dump()
-        return any(not self._same(f, found.get(f), declared.get(f)) for f in self.domain_fields)
+        return any(not self.same_field(f, found.get(f), declared.get(f)) for f in self.domain_fields)
 
     # -- shared helpers ---------------------------------------------------------------
-    def _same(self, field: str, old: Any, new: Any) -> bool:
-        if _has_unknown(new):
-            return False
-        if field in self.list_fields:
-            return sorted(old or []) == sorted(new or [])
-        if old in (None, "") and new in (None, ""):
-            return True
-        return old == new
+    def same_field(self, field: str, old: Any, new: Any) -> bool:
+        """Whether a stored and a declared value of ``field`` are equal, as ``diff`` compares them."""
+        return same(old, new, unordered=field in self.list_fields)
 
     def _inputs(self, props: dict[str, Any]) -> I:
         data = {k: v for k, v in props.items() if k in self.inputs_model.model_fields}
@@ -320,13 +306,40 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         return ProviderError(f"{action} {target}: {exc}")
 
 
+def validate(model: type[ResourceInputs], known: dict[str, Any], unknown: set[str],
+             problems: Callable[[str], list[ConfigError]]) -> tuple[ResourceInputs | None, list[CheckFailure]]:
+    """The inputs when they are valid, and a failure per wrong field (the connection's settings included);
+    fields still unknown at preview are not judged."""
+    failures: list[CheckFailure] = []
+    validated: ResourceInputs | None = None
+    try:
+        validated = model.model_validate(known)
+    except ValidationError as exc:
+        for err in exc.errors():
+            field = errors.field_path(err["loc"])
+            if field.split("[")[0].split(".")[0] not in unknown:
+                failures.append(CheckFailure(field, f"{field}: {errors.field_message(err, 'property')}"))
+    connection = known.get("connection", model.model_fields["connection"].default)
+    if "connection" not in unknown and isinstance(connection, str) \
+            and not any(f.property == "connection" for f in failures):
+        for problem in problems(connection):
+            failures.append(CheckFailure("connection", f"connection {connection!r}: {problem}"))
+    return validated, failures
+
+
 def _first(*values: Any) -> Any:
     return next((v for v in values if v is not None), None)
 
 
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+def same(old: Any, new: Any, unordered: bool = False) -> bool:
+    """Whether a declared value equals a stored one: ``None``, absent and empty are equal; lists may ignore order."""
+    if _has_unknown(new):
+        return False
+    if unordered:
+        return sorted(old or []) == sorted(new or [])
+    if old in (None, "") and new in (None, ""):
+        return True
+    return bool(old == new)
 
 
 def _has_unknown(value: Any) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
 from ..errors import ProviderError
+from ..lifecycle import Api
 
 PersonId = Union[int, str]
 
@@ -33,14 +34,26 @@ class PeopleAdapter(ABC):
     answers the API's own questions and raises ``ApiError``/``ProviderError`` as its client does.
     """
 
+    api: ClassVar[Api]  # how the providers reach the API
+    api_name: ClassVar[str]  # how messages name the API, e.g. "Symphony"
     noun: ClassVar[str]  # one person of this kind, e.g. "member"
-    removing: ClassVar[str] = "removing"  # the verb of a removal ("deactivating" where the API keeps the link)
+    remove_verb: ClassVar[str] = "remove"  # "deactivate" where the API keeps the link
+    list_resource: ClassVar[str] = ""  # the resource of a whole list of them (where there is one)
+    one_resource: ClassVar[str] = ""  # the resource of one of them
     where: str = "this tenant"  # how messages name the directory people come from, e.g. "this pod"
     scope: tuple[str, ...] = ()  # which tenant (API, connection, account): claims and lookups are per scope
     # Whether a whole list and additive resources of this kind can both exist for one group.
     has_list_form: ClassVar[bool] = True
     bulk_from: ClassVar[int | None] = None  # from this many changes, one replace-all instead of one write each
     gone_on_remove: ClassVar[tuple[int, ...]] = (404,)  # statuses that mean "nothing left to remove"
+
+    def __init__(self, client: Any, inputs: Any) -> None:
+        """``client``: the connection's API client; ``inputs``: the resource's (they name the tenant)."""
+
+    @property
+    def removing(self) -> str:
+        """The removal's -ing form, for messages: "removing", "deactivating"."""
+        return self.remove_verb[:-1] + "ing"
 
     @abstractmethod
     def look_up(self, values: list[str]) -> list[Person]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from typing import Any, Callable, ClassVar, Generic, TypeVar
 
 from pulumi.dynamic import CheckFailure
 
 from ..errors import ProviderError
-from ..fields import ResourceInputs
+from ..fields import ResourceInputs, fields_where
 from ..lifecycle import Provider
 from ..notices import warn
 from .adapter import PeopleAdapter
@@ -32,15 +31,34 @@ def check_people(field: str, group: str, resolve: Callable[[], list[str]],
 
 
 class PeopleProvider(Provider[I], Generic[I]):
-    """What every people provider shares: its adapter, its people field, and names checked at preview."""
+    """What every people provider shares: its adapter, its people field, and names checked at preview.
+
+    A concrete class names only its ``inputs_model`` and ``adapter_class``: the people field comes
+    from the model's metadata (``people=True``), the API, wording and conflict from the adapter.
+    """
 
     lookup = False  # every people write is an idempotent upsert: nothing to look up before a create
-    people_field: ClassVar[str]  # the input holding the declared people (a list, or one value)
-    conflict: ClassVar[str] = ""  # why a list and additive resources cannot share a group (when they can exist)
+    people_field: ClassVar[str] = ""  # the input holding the declared people (a list, or one value)
+    conflict: ClassVar[str] = ""  # why a list and additive resources cannot share a group
+    # The adapter's class, called with the connection's client and the inputs (which name the tenant).
+    adapter_class: ClassVar[type[PeopleAdapter]]
 
-    @abstractmethod
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "inputs_model" in cls.__dict__ and "adapter_class" in cls.__dict__:
+            adapter = cls.adapter_class
+            (cls.people_field,) = fields_where(cls.inputs_model, "people")
+            cls.api = adapter.api
+            cls.conflict = conflict(adapter)
+            cls.describe(adapter)
+
+    @classmethod
+    def describe(cls, adapter: type[PeopleAdapter]) -> None:
+        """Sets how messages name this kind and its natural key."""
+
     def adapter(self, inputs: I) -> PeopleAdapter:
         """The adapter for the tenant ``inputs`` name (its connection, and its account where there is one)."""
+        return self.adapter_class(self.client(inputs.connection), inputs)
 
     def group_fields(self) -> tuple[str, ...]:
         """The inputs that name the group (the natural key less the connection and the person)."""
@@ -68,10 +86,20 @@ class PeopleProvider(Provider[I], Generic[I]):
                             adapter.unknown)
 
 
+def conflict(adapter: type[PeopleAdapter]) -> str:
+    """Why a whole list and additive resources of the adapter's people cannot share a group."""
+    noun = adapter.noun
+    return (f"both a whole {noun} list ({adapter.list_resource}) and additive {noun}s ({adapter.one_resource}) in "
+            f"this stack: the list would {adapter.remove_verb} the added {noun}s at every update. Put the {noun}s "
+            f"in the list, or use additive {noun}s only")
+
+
 class PeopleListProvider(PeopleProvider[I], Generic[I]):
     """A provider of a group's whole list of people."""
 
-    natural_key_hint = "group"
+    @classmethod
+    def describe(cls, adapter: type[PeopleAdapter]) -> None:
+        cls.kind, cls.natural_key_hint = f"{adapter.api_name} group {adapter.noun}s", "group"
 
     def service(self, inputs: I) -> PeopleList[I]:
         return PeopleList(self.adapter(inputs), self.people_field, self.group_fields(), self.conflict)
@@ -79,6 +107,11 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
 
 class OnePersonProvider(PeopleProvider[I], Generic[I]):
     """A provider of one person in a group (additive)."""
+
+    @classmethod
+    def describe(cls, adapter: type[PeopleAdapter]) -> None:
+        cls.kind = f"{adapter.api_name} group {adapter.noun}"
+        cls.natural_key_hint = f"group and {cls.people_field}"
 
     def service(self, inputs: I) -> OnePerson[I]:
         return OnePerson(self.adapter(inputs), self.people_field, self.group_fields(), self.conflict)

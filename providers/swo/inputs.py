@@ -116,7 +116,7 @@ class SwoUserGroupMembersInputs(SwoGroupPeopleInputs):
 
     users: Annotated[list[UserReference], AfterValidator(unique_users)] = Field(
         **spec("account users by id (`USR-NNNN-NNNN`) or e-mail address; exactly these are in the group; no "
-               "duplicates; order does not matter", unordered=True))
+               "duplicates; order does not matter", unordered=True, people=True))
 
     def label(self) -> str:
         return f"users of {self.group_id} in {self.account_id}"
@@ -126,7 +126,7 @@ class SwoUserGroupMemberInputs(SwoGroupPeopleInputs):
     """The validated inputs of ``SwoUserGroupMember``: one user in a group (additive; others left alone)."""
 
     user: UserReference = Field(**spec("an account user by id (`USR-NNNN-NNNN`) or e-mail address", replace=True,
-                                       natural_key=True))
+                                       natural_key=True, people=True))
 
     def label(self) -> str:
         return f"user {self.user} of {self.group_id} in {self.account_id}"

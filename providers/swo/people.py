@@ -14,6 +14,7 @@ from ..errors import ProviderError
 from ..people import PeopleAdapter, Person, PersonId
 from .client import SwoClient
 from .models import USER_ID, AccountUser
+from .provider import API
 
 
 def person(user: AccountUser) -> Person:
@@ -26,12 +27,13 @@ def person(user: AccountUser) -> Person:
 class AccountUsers(PeopleAdapter):
     """The users of one account, in that account's groups."""
 
-    noun = "user"
+    api, api_name, noun = API, "SoftwareOne", "user"
+    list_resource, one_resource = "SwoUserGroupMembers", "SwoUserGroupMember"
 
-    def __init__(self, client: SwoClient, connection: str, account_id: str) -> None:
-        self.client, self.account_id = client, account_id
-        self.scope = ("swo", connection, account_id)
-        self.where = f"account {account_id}"
+    def __init__(self, client: SwoClient, inputs: Any) -> None:
+        self.client, self.account_id = client, inputs.account_id
+        self.scope = ("swo", inputs.connection, inputs.account_id)
+        self.where = f"account {inputs.account_id}"
 
     def look_up(self, values: list[str]) -> list[Person]:
         ids = [v for v in values if USER_ID.match(v)]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..cache import shared
 from ..config import Checks, ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError, ProviderError
-from ..lifecycle import Provider, Service, as_resource
+from ..lifecycle import Api, Provider, Service, as_resource
 from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
 from .inputs import SwoUserGroupInputs
@@ -76,6 +76,9 @@ def connect(namespace: str, config: ConfigSource) -> "SwoClient":
     return shared(("swo", namespace, url, timeouts.key(), network.key()),
                   lambda: SwoClient(HttpClient(API_NAME, url, timeouts, auth, parse_error, secrets=auth.secrets,
                                                network=network)))
+
+
+API = Api(connect, connection_problems)  # how every provider of this API reaches it
 
 
 class SwoGroupService(Service[SwoUserGroupInputs]):
@@ -146,9 +149,8 @@ class SwoUserGroupProvider(Provider[SwoUserGroupInputs]):
     kind = "SoftwareOne user group"
     inputs_model = SwoUserGroupInputs
     natural_key_hint = "name"
+    api = API
 
     def service(self, inputs: SwoUserGroupInputs) -> SwoGroupService:
-        return SwoGroupService(connect(inputs.connection, self._config))
+        return SwoGroupService(self.client(inputs.connection))
 
-    def connection_problems(self, namespace: str) -> list[ConfigError]:
-        return connection_problems(namespace, self._config)

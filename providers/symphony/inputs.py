@@ -85,7 +85,7 @@ class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
     """The validated inputs of ``SymphonyUserGroupMembers``: the group's whole list of active members."""
 
     usernames: Usernames = Field(**spec("pod usernames; exactly these are the group's active members; no "
-                                        "duplicates or blanks; order does not matter", unordered=True))
+                                        "duplicates or blanks; order does not matter", unordered=True, people=True))
 
     def label(self) -> str:
         return f"members of {self.group_id}"
@@ -94,7 +94,7 @@ class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
 class SymphonyUserGroupMemberInputs(SymphonyGroupPeopleInputs):
     """The validated inputs of ``SymphonyUserGroupMember``: one member (additive; others left alone)."""
 
-    username: Username = Field(**spec("a pod username", replace=True, natural_key=True))
+    username: Username = Field(**spec("a pod username", replace=True, natural_key=True, people=True))
 
     def label(self) -> str:
         return f"member {self.username} of {self.group_id}"
@@ -104,7 +104,7 @@ class SymphonyUserGroupAssignmentInputs(SymphonyUserGroupMemberInputs):
     """The validated inputs of ``SymphonyUserGroupAssignment``: one assignee (e.g. a compliance officer)."""
 
     username: Username = Field(**spec("a pod username (the pod decides who may be assigned, e.g. a compliance "
-                                      "officer)", replace=True, natural_key=True))
+                                      "officer)", replace=True, natural_key=True, people=True))
 
     def label(self) -> str:
         return f"assignee {self.username} of {self.group_id}"

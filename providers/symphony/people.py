@@ -9,12 +9,13 @@ is safe to send again after an ambiguous failure. The API has no delete: a perso
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ..errors import ProviderError
 from ..people import PeopleAdapter, Person, PersonId
 from .client import SymphonyClient
 from .models import UserGroupLink
+from .provider import API
 
 # From this many changes, the member list is written with one replace-all request instead of
 # one request per person (which is cheaper for a handful and never touches anyone else).
@@ -29,16 +30,12 @@ def person(link: UserGroupLink) -> Person:
 class PodPeople(PeopleAdapter):
     """The members (``kind="members"``) or the assignees (``"assignees"``) of one pod's groups."""
 
-    removing = "deactivating"
+    api, api_name, remove_verb, where = API, "Symphony", "deactivate", "this pod"
+    kind: ClassVar[str]
 
-    def __init__(self, client: SymphonyClient, connection: str, kind: str) -> None:
-        self.client, self.kind = client, kind
-        self.noun = "member" if kind == "members" else "assignee"
-        # Only members have a whole-list resource; the replace-all exists for memberships only.
-        self.has_list_form = kind == "members"
-        self.bulk_from = BULK_FROM if kind == "members" else None
-        self.scope = ("symphony", connection)
-        self.where = "this pod"
+    def __init__(self, client: SymphonyClient, inputs: Any) -> None:
+        self.client = client
+        self.scope = ("symphony", inputs.connection)
 
     def look_up(self, values: list[str]) -> list[Person]:
         found, _ = self.client.users_by_username(values)
@@ -59,9 +56,6 @@ class PodPeople(PeopleAdapter):
     def remove(self, group_id: str, person_id: PersonId) -> None:
         self.client.set_link(group_id, self.kind, int(person_id), False)
 
-    def replace_all(self, group_id: str, names: list[str]) -> None:
-        self.client.replace_members(group_id, names)
-
     def parse_id(self, stored: Any) -> PersonId:
         # The engine keeps every number as a float, so ``1305...01`` comes back ``1305...01.0``.
         return int(float(stored))
@@ -70,3 +64,19 @@ class PodPeople(PeopleAdapter):
         return ProviderError(f"{', '.join(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
                              f"this pod, so not added to {group}; check the username (the users lookup matches it "
                              "exactly, without case)")
+
+
+class PodMembers(PodPeople):
+    """The members of one pod's groups: a whole list or one at a time, and a replace-all for many changes."""
+
+    kind, noun, bulk_from = "members", "member", BULK_FROM
+    list_resource, one_resource = "SymphonyUserGroupMembers", "SymphonyUserGroupMember"
+
+    def replace_all(self, group_id: str, names: list[str]) -> None:
+        self.client.replace_members(group_id, names)
+
+
+class PodAssignees(PodPeople):
+    """The assignees (e.g. compliance officers) of one pod's groups, one at a time."""
+
+    kind, noun, has_list_form, one_resource = "assignees", "assignee", False, "SymphonyUserGroupAssignment"

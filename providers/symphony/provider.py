@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..cache import shared
 from ..config import Checks, ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError
-from ..lifecycle import Provider, Service, as_resource
+from ..lifecycle import Api, Provider, Service, as_resource
 from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
 from .keys import load_private_key
@@ -104,6 +104,9 @@ def connect(namespace: str, config: ConfigSource) -> "SymphonyClient":
     return shared(("symphony", namespace, c.pod_url, c.username, c.timeouts.key(), c.network.key()), build)
 
 
+API = Api(connect, connection_problems)  # how every provider of this API reaches it
+
+
 class SymphonyGroupService(Service[SymphonyUserGroupInputs]):
     """Symphony user groups in resource terms. Deleting means deactivating: the API has no DELETE."""
 
@@ -155,12 +158,11 @@ class SymphonyUserGroupProvider(Provider[SymphonyUserGroupInputs]):
     kind = "Symphony user group"
     inputs_model = SymphonyUserGroupInputs
     natural_key_hint = "name (or type)"
+    api = API
 
     def service(self, inputs: SymphonyUserGroupInputs) -> SymphonyGroupService:
-        return SymphonyGroupService(connect(inputs.connection, self._config))
+        return SymphonyGroupService(self.client(inputs.connection))
 
-    def connection_problems(self, namespace: str) -> list[ConfigError]:
-        return connection_problems(namespace, self._config)
 
     def is_live(self, outputs: dict[str, Any]) -> bool:
         return bool(outputs.get("active", True))
