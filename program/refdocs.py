@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from program.stack_config import SwoGroupEntry, SymphonyGroupEntry
+from program.stack_config import Entry, SwoGroupEntry, SymphonyGroupEntry
 from providers import fields
 from providers.swo.inputs import (
     SwoUserGroupAttributes,
@@ -59,7 +59,7 @@ class Page:
 
     path: str
     inputs: type[BaseModel]
-    entry: type[BaseModel] | None  # None: the resource has no stack-config list of its own
+    entry: type[Entry] | None  # None: the resource has no stack-config list of its own
     attributes: type[BaseModel]
     id_meaning: str
 
@@ -116,7 +116,7 @@ def arguments(page: Page) -> str:
         rows.append(f"| `{name}` | `{fields.config_name(page.inputs, name)}` | {_required(page.inputs, name)} | "
                     f"{_cell(page.inputs.model_fields[name].description or '')} | {_on_change(page.inputs, name)} |")
     extra = [n for n in page.entry.model_fields if n not in page.inputs.model_fields]
-    if not set(extra) <= set(ENTRY_ROWS) or set(extra) != page.entry.entry_only:  # type: ignore[attr-defined]
+    if not set(extra) <= set(ENTRY_ROWS) or set(extra) != page.entry.entry_only:
         raise SystemExit(f"{page.entry.__name__}: stack-config-only fields {extra} need a row in ENTRY_ROWS")
     for name in extra:
         info = page.entry.model_fields[name]
@@ -134,7 +134,8 @@ def _type(annotation: object) -> str:
         return f"list of {_type(args[0])}"
     if typing.get_origin(annotation) is dict:
         return f"map of {_type(args[0])} to {_type(args[1])}"
-    return {str: "string", int: "int", bool: "bool", float: "number"}.get(annotation, str(annotation))  # type: ignore[arg-type]
+    names: dict[object, str] = {str: "string", int: "int", bool: "bool", float: "number"}
+    return names.get(annotation, str(annotation))
 
 
 def attributes(page: Page) -> str:

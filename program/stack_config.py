@@ -31,7 +31,7 @@ from providers import fields
 from providers.errors import TAG_MARK, field_message, field_path
 from providers.config import redact_url
 from providers.swo import provider as swo_provider
-from providers.swo.inputs import AccountId, SwoUserGroupInputs, UserReference, unique_users
+from providers.swo.inputs import SwoUserGroupInputs, UserReference, unique_users
 from providers.swo.resource import (
     SwoUserGroupArgs,
     SwoUserGroupMember,
@@ -68,12 +68,6 @@ KEY_RULE = f"`{KEY_PATTERN}`, unique per list"
 FORMER_KEYS_RULE = "keys the entry had before (each a key as above)"
 
 
-def _meta(model: type[BaseModel], name: str) -> dict[str, Any]:
-    keys = {"replace": "replace", "unordered": "unordered", "naturalKey": "natural_key", "configName": "config_name",
-            "lifecycle": "lifecycle"}
-    return {keys[k]: v for k, v in fields.field_meta(model, name).items() if k in keys}
-
-
 class Entry(BaseModel):
     """What every stack-config entry adds to its resource's inputs: ``key`` and ``formerKeys``."""
 
@@ -96,10 +90,9 @@ class Entry(BaseModel):
         return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=k + suffix) for k in self.former_keys])
 
 
-def list_or_add(item: Any, add_model: type[BaseModel]) -> Any:
-    """A field that is either a whole list or ``{add: [...]}``; errors name the field, not the form tried."""
-    return Optional[Annotated[Union[Annotated[item, Tag(TAG_MARK + "list")], Annotated[add_model, Tag(TAG_MARK + "add")]],
-                              Discriminator(lambda v: TAG_MARK + ("add" if isinstance(v, (dict, add_model)) else "list"))]]
+# A people field is either a whole list or ``{add: [...]}``; errors name the field, not the form tried.
+LIST_FORM, ADD_FORM = Tag(TAG_MARK + "list"), Tag(TAG_MARK + "add")
+LIST_OR_ADD = Discriminator(lambda v: TAG_MARK + ("add" if isinstance(v, (dict, BaseModel)) else "list"))
 
 
 Membership = tuple[type, str, Any, pulumi.ResourceOptions]  # resource class, name, args, options
@@ -118,7 +111,7 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
     kind = "symphonyGroups"
     args_class = SymphonyUserGroupArgs
     entry_only = Entry.entry_only | {"members", "assignees"}  # the group's people are resources of their own
-    members: list_or_add(Usernames, AddMembers) = Field(  # type: ignore[valid-type]
+    members: Optional[Annotated[Union[Annotated[Usernames, LIST_FORM], Annotated[AddMembers, ADD_FORM]], LIST_OR_ADD]] = Field(
         None, description="pod usernames: a list is the group's whole member list (`SymphonyUserGroupMembers`); "
                           "`{add: [...]}` manages only those (`SymphonyUserGroupMember` each); absent: members "
                           "are not managed")
@@ -152,14 +145,14 @@ class AddUsers(BaseModel):
 class SwoGroupEntry(Entry, SwoUserGroupInputs):
     """One entry of ``usergroups:swoGroups`` (``accountId`` in YAML, as the model's metadata says)."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False)
+    # Stack-config names (``accountId``) come from the inputs' metadata, never written here again.
+    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False,
+                              alias_generator=lambda name: fields.config_name(SwoUserGroupInputs, name)
+                              if name in SwoUserGroupInputs.model_fields else name)
     kind = "swoGroups"
     args_class = SwoUserGroupArgs
     entry_only = Entry.entry_only | {"users"}  # the group's users are resources of their own
-    account_id: AccountId = Field(alias=fields.config_name(SwoUserGroupInputs, "account_id"),
-                                  **fields.spec(SwoUserGroupInputs.model_fields["account_id"].description or "",
-                                                **_meta(SwoUserGroupInputs, "account_id")))
-    users: list_or_add(UserList, AddUsers) = Field(  # type: ignore[valid-type]
+    users: Optional[Annotated[Union[Annotated[UserList, LIST_FORM], Annotated[AddUsers, ADD_FORM]], LIST_OR_ADD]] = Field(
         None, description="account users by id (`USR-NNNN-NNNN`) or e-mail address: a list is the group's whole "
                           "list (`SwoUserGroupMembers`); `{add: [...]}` manages only those (`SwoUserGroupMember` "
                           "each); absent: users are not managed")

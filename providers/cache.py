@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable, Hashable, TypeVar
+from typing import Callable, Hashable, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -19,7 +19,7 @@ def shared(key: Hashable, factory: Callable[[], T]) -> T:
     with _lock:
         if key not in _items:
             _items[key] = factory()
-        return _items[key]  # type: ignore[return-value]
+        return cast(T, _items[key])
 
 
 def clear() -> None:

@@ -149,7 +149,9 @@ class Timeouts:
 
     KEYS = ("connectTimeout", "readTimeout", "maxRetries", "retryBudget")
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        """The namespace's timing, or the defaults (``settings=None``)."""
+        settings = settings or Settings("", EmptyConfig(), environ={})
         self.connect = settings.number("connectTimeout", 5.0, minimum=0.1)
         self.read = settings.number("readTimeout", 30.0, minimum=0.1)
         self.max_retries = int(settings.number("maxRetries", 10, minimum=0))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TypeVar
 
 import requests
-from pydantic import BaseModel
 
 from ..errors import ProviderError
 from ..http import ErrorBody, HttpClient
@@ -15,6 +14,7 @@ from .models import (
     AccountUserList,
     CreateUserGroupDto,
     IdRef,
+    ListPage,
     ProblemDetails,
     UpdateUserGroupDto,
     UserGroup,
@@ -64,19 +64,20 @@ class SwoClient:
         """Every group matching the RQL filter, following ``limit``/``offset`` to the end."""
         return self._collect(GROUPS, filter_expr, SELECT, UserGroupList, "groups")
 
-    def _collect(self, path: str, filter_expr: str, select: str, page_model: type[BaseModel], what: str) -> list:
+    def _collect(self, path: str, filter_expr: str, select: str, page_model: type[ListPage[Item]],
+                 what: str) -> list[Item]:
         """Every item of a listing, following ``limit``/``offset`` to the end.
 
         ``total`` may be null: then paging stops at the first short page.
         """
-        items: list = []
+        items: list[Item] = []
         seen: set[str] = set()
         offset = 0
         while True:
             q = rql.query(filter_expr, select=select, order=ORDER, limit=PAGE_LIMIT, offset=offset)
             r = self.http.request("GET", f"{path}?{q}")
             page = page_model.model_validate(r.json())
-            data = page.data  # type: ignore[attr-defined]
+            data = page.data
             fresh = [i for i in data if i.id not in seen]
             if data and not fresh:
                 # Full pages that only repeat what was read: the paging rules broke; stop instead of looping.
@@ -85,7 +86,7 @@ class SwoClient:
                                     "trusted, try again later")
             seen.update(i.id for i in fresh)
             items.extend(fresh)
-            meta = page.meta.pagination if page.meta else None  # type: ignore[attr-defined]
+            meta = page.meta.pagination if page.meta else None
             limit = (meta.limit if meta and meta.limit else PAGE_LIMIT)
             offset += len(data)
             total = meta.total if meta else None

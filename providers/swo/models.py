@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, Generic, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -132,12 +132,19 @@ class ListMetadata(BaseModel):
     pagination: Optional[PaginationMetadata] = None
 
 
-class UserGroupList(BaseModel):
-    """A page of ``GET /public/v1/accounts/user-groups``."""
+ItemT = TypeVar("ItemT")
+
+
+class ListPage(BaseModel, Generic[ItemT]):
+    """A page of a listing: ``$meta`` (paging) and the items."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
     meta: Optional[ListMetadata] = Field(default=None, alias="$meta")
-    data: list[UserGroup] = []
+    data: list[ItemT] = []
+
+
+class UserGroupList(ListPage[UserGroup]):
+    """A page of ``GET /public/v1/accounts/user-groups``."""
 
 
 class UserRef(BaseModel):
@@ -165,12 +172,8 @@ class AccountUser(BaseModel):
         return (self.user.email if self.user and self.user.email else self.email) or None
 
 
-class AccountUserList(BaseModel):
+class AccountUserList(ListPage[AccountUser]):
     """A page of ``GET /public/v1/accounts/accounts/{accountId}/users``."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-    meta: Optional[ListMetadata] = Field(default=None, alias="$meta")
-    data: list[AccountUser] = []
 
 
 class ProblemDetails(BaseModel):

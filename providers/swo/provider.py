@@ -45,9 +45,9 @@ def connection_settings(namespace: str, config: ConfigSource,
     s, c = Settings(namespace, config), checks or Checks()
     url = c.run(lambda: check_url(s, "apiUrl", s.get("apiUrl") or DEFAULT_API_URL), "")
     token = c.run(lambda: _token(s), "")
-    timeouts = c.run(lambda: Timeouts(s), None)
+    timeouts = c.run(lambda: Timeouts(s), Timeouts())  # the defaults stand in only while gathering problems
     network = c.run(lambda: network_settings(s), Network())
-    return url, token, timeouts, network  # type: ignore[return-value]  # complete unless gathering
+    return url, token, timeouts, network
 
 
 def _token(s: Settings) -> str:

@@ -8,11 +8,12 @@ from typing import Optional, Sequence
 import pulumi
 from pulumi.dynamic import Resource
 
+from ..registration import resource_props
+
 from .members import SwoUserGroupMemberProvider, SwoUserGroupMembersProvider
 from .inputs import SwoUserGroupAttributes, SwoUserGroupMemberAttributes, SwoUserGroupMembersAttributes
 from .provider import SwoUserGroupProvider
 
-OUTPUTS = tuple(SwoUserGroupAttributes.model_fields)
 
 
 @dataclass
@@ -31,9 +32,6 @@ class SwoUserGroupArgs:
     extensions: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None
     adopt: Optional[pulumi.Input[bool]] = None
     connection: Optional[pulumi.Input[str]] = field(default=None)
-
-    def props(self) -> dict[str, object]:
-        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 class SwoUserGroup(Resource, module="swo", name="UserGroup"):
@@ -61,11 +59,8 @@ class SwoUserGroup(Resource, module="swo", name="UserGroup"):
     connection: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: SwoUserGroupArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        props: dict[str, object] = {
-            "description": None, "logo": None, "buyers": None, "extensions": None, "adopt": None, "connection": None,
-            **args.props(), **{k: None for k in OUTPUTS},
-        }
-        super().__init__(SwoUserGroupProvider(), resource_name, props, opts)
+        provider = SwoUserGroupProvider()
+        super().__init__(provider, resource_name, resource_props(provider, SwoUserGroupAttributes, args), opts)
 
 
 @dataclass
@@ -77,9 +72,6 @@ class SwoUserGroupMembersArgs:
     group_id: pulumi.Input[str]
     users: pulumi.Input[Sequence[pulumi.Input[str]]]
     connection: Optional[pulumi.Input[str]] = None
-
-    def props(self) -> dict[str, object]:
-        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 class SwoUserGroupMembers(Resource, module="swo", name="UserGroupMembers"):
@@ -98,9 +90,8 @@ class SwoUserGroupMembers(Resource, module="swo", name="UserGroupMembers"):
 
     def __init__(self, resource_name: str, args: SwoUserGroupMembersArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        props: dict[str, object] = {"connection": None, **args.props(),
-                                    **{k: None for k in SwoUserGroupMembersAttributes.model_fields}}
-        super().__init__(SwoUserGroupMembersProvider(), resource_name, props, opts)
+        provider = SwoUserGroupMembersProvider()
+        super().__init__(provider, resource_name, resource_props(provider, SwoUserGroupMembersAttributes, args), opts)
 
 
 @dataclass
@@ -111,9 +102,6 @@ class SwoUserGroupMemberArgs:
     group_id: pulumi.Input[str]
     user: pulumi.Input[str]
     connection: Optional[pulumi.Input[str]] = None
-
-    def props(self) -> dict[str, object]:
-        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 class SwoUserGroupMember(Resource, module="swo", name="UserGroupMember"):
@@ -131,6 +119,5 @@ class SwoUserGroupMember(Resource, module="swo", name="UserGroupMember"):
 
     def __init__(self, resource_name: str, args: SwoUserGroupMemberArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        props: dict[str, object] = {"connection": None, **args.props(),
-                                    **{k: None for k in SwoUserGroupMemberAttributes.model_fields}}
-        super().__init__(SwoUserGroupMemberProvider(), resource_name, props, opts)
+        provider = SwoUserGroupMemberProvider()
+        super().__init__(provider, resource_name, resource_props(provider, SwoUserGroupMemberAttributes, args), opts)

@@ -35,10 +35,13 @@ def eq(field: str, value: str) -> str:
 
 def in_(field: str, values: list[str]) -> str:
     """``in(field,("a","b"))``; raises ``ValueError`` for a value ``literal`` cannot carry."""
-    texts = [literal(v) for v in values]
-    if any(t is None for t in texts):
-        raise ValueError("a value holds both quote characters and cannot be an RQL literal")
-    return f"in({field},({','.join(texts)}))"  # type: ignore[arg-type]
+    texts: list[str] = []
+    for value in values:
+        text = literal(value)
+        if text is None:
+            raise ValueError("a value holds both quote characters and cannot be an RQL literal")
+        texts.append(text)
+    return f"in({field},({','.join(texts)}))"
 
 
 def any_(field: str, condition: str) -> str:

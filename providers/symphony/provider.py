@@ -47,10 +47,10 @@ def connection_settings(namespace: str, config: ConfigSource, checks: Checks | N
     s, c = Settings(namespace, config), checks or Checks()
     pod_url = c.run(lambda: check_url(s, "podUrl", s.require("podUrl", "for example https://acme.symphony.com")), "")
     login_url = c.run(lambda: check_url(s, "sessionAuthUrl", s.get("sessionAuthUrl") or pod_url or "https://x"), "")
-    timeouts = c.run(lambda: Timeouts(s), None)
+    timeouts = c.run(lambda: Timeouts(s), Timeouts())  # the defaults stand in only while gathering problems
     network = c.run(lambda: network_settings(s), Network())
-    return c.run(lambda: _credentials(s, pod_url, login_url, timeouts, network),  # type: ignore[arg-type]
-                 None)  # type: ignore[return-value]  # complete unless gathering
+    return c.run(lambda: _credentials(s, pod_url, login_url, timeouts, network),
+                 SymphonyConnection(pod_url, login_url, timeouts, network))
 
 
 def _credentials(s: Settings, pod_url: str, login_url: str, timeouts: Timeouts, network: Network) -> SymphonyConnection:

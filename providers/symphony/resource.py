@@ -8,6 +8,8 @@ from typing import ClassVar, Optional, Sequence
 import pulumi
 from pulumi.dynamic import Resource
 
+from ..registration import resource_props
+
 from .members import (
     SymphonyUserGroupAssignmentProvider,
     SymphonyUserGroupMemberProvider,
@@ -16,7 +18,6 @@ from .members import (
 from .inputs import SymphonyUserGroupAttributes, SymphonyUserGroupMembersAttributes, SymphonyUserLinkAttributes
 from .provider import SymphonyUserGroupProvider
 
-OUTPUTS = tuple(SymphonyUserGroupAttributes.model_fields)
 
 
 @dataclass
@@ -34,9 +35,6 @@ class SymphonyUserGroupArgs:
     active: Optional[pulumi.Input[bool]] = None
     adopt: Optional[pulumi.Input[bool]] = None
     connection: Optional[pulumi.Input[str]] = None
-
-    def props(self) -> dict[str, object]:
-        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 class SymphonyUserGroup(Resource, module="symphony", name="UserGroup"):
@@ -60,11 +58,8 @@ class SymphonyUserGroup(Resource, module="symphony", name="UserGroup"):
 
     def __init__(self, resource_name: str, args: SymphonyUserGroupArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        props: dict[str, object] = {
-            "type": None, "area": None, "description": None, "active": None, "adopt": None, "connection": None,
-            **args.props(), **{k: None for k in OUTPUTS},
-        }
-        super().__init__(SymphonyUserGroupProvider(), resource_name, props, opts)
+        provider = SymphonyUserGroupProvider()
+        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserGroupAttributes, args), opts)
 
 
 @dataclass
@@ -75,9 +70,6 @@ class SymphonyUserGroupMembersArgs:
     group_id: pulumi.Input[str]
     usernames: pulumi.Input[Sequence[pulumi.Input[str]]]
     connection: Optional[pulumi.Input[str]] = None
-
-    def props(self) -> dict[str, object]:
-        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 class SymphonyUserGroupMembers(Resource, module="symphony", name="UserGroupMembers"):
@@ -95,9 +87,8 @@ class SymphonyUserGroupMembers(Resource, module="symphony", name="UserGroupMembe
 
     def __init__(self, resource_name: str, args: SymphonyUserGroupMembersArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        props: dict[str, object] = {"connection": None, **args.props(),
-                                    **{k: None for k in SymphonyUserGroupMembersAttributes.model_fields}}
-        super().__init__(SymphonyUserGroupMembersProvider(), resource_name, props, opts)
+        provider = SymphonyUserGroupMembersProvider()
+        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserGroupMembersAttributes, args), opts)
 
 
 @dataclass
@@ -108,9 +99,6 @@ class SymphonyUserGroupMemberArgs:
     group_id: pulumi.Input[str]
     username: pulumi.Input[str]
     connection: Optional[pulumi.Input[str]] = None
-
-    def props(self) -> dict[str, object]:
-        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 SymphonyUserGroupAssignmentArgs = SymphonyUserGroupMemberArgs
@@ -127,9 +115,8 @@ class _GroupPerson(Resource):
 
     def __init__(self, resource_name: str, args: SymphonyUserGroupMemberArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        props: dict[str, object] = {"connection": None, **args.props(),
-                                    **{k: None for k in SymphonyUserLinkAttributes.model_fields}}
-        super().__init__(self.provider_class(), resource_name, props, opts)
+        provider = self.provider_class()
+        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserLinkAttributes, args), opts)
 
 
 class SymphonyUserGroupMember(_GroupPerson, module="symphony", name="UserGroupMember"):
