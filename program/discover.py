@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -32,10 +33,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from program.stack_config import PROJECT, slug
+from providers import fields
 from providers.errors import ProviderError
+from providers.swo.inputs import SwoUserGroupInputs
+from providers.symphony.inputs import SymphonyUserGroupInputs
 
 SYMPHONY_LIST, SWO_LIST = f"{PROJECT}:symphonyGroups", f"{PROJECT}:swoGroups"
-DEFAULT_TYPE = "ROLE_SCOPE"
+DEFAULT_TYPE = SymphonyUserGroupInputs.model_fields["type"].default
 # The engine passes the whole config to the program in one environment variable (Linux: 128 KiB).
 CONFIG_ROOM = 128 * 1024
 
@@ -96,7 +100,8 @@ def symphony_groups(client: Any, connection: str, types: list[str], include_inac
             if g.active:
                 active_names.setdefault(g.name, []).append(g.id)
         for g in people(groups):
-            f = Found("symphonyGroups", (connection, type_, g.name), g.id, g.name)
+            f = Found("symphonyGroups", natural_key(SymphonyUserGroupInputs, {**g.outputs(), "connection": connection}),
+                      g.id, g.name)
             twins = active_names.get(g.name, [])
             if g.active and len(twins) > 1:
                 f.left_out = f"{len(twins)} active groups of type {type_} have this name ({', '.join(twins)})"
@@ -110,21 +115,44 @@ def symphony_groups(client: Any, connection: str, types: list[str], include_inac
     return found
 
 
+ENTRY_INPUTS: dict[str, type[BaseModel]] = {"symphonyGroups": SymphonyUserGroupInputs, "swoGroups": SwoUserGroupInputs}
+
+
+def natural_key(model: type[BaseModel], values: Mapping[str, Any]) -> tuple[str, ...]:
+    """What makes two groups the same group, from the model's metadata: the connection, the scope (the
+    key fields a change would replace: type, account) and then the name; absent values take their defaults."""
+    key = [f for f in fields.fields_where(model, "naturalKey") if f != "connection"]
+    ordered = ["connection", *(f for f in key if f in fields.fields_where(model, "replace")),
+               *(f for f in key if f not in fields.fields_where(model, "replace"))]
+    return tuple(str(values.get(f) if values.get(f) not in (None, "") else model.model_fields[f].default)
+                 for f in ordered)
+
+
+def declared_fields(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    """The group's own fields (the input model's domain fields, by their stack-config names) that a
+    declaration needs: every required one, and each optional one that differs from its default."""
+    entry: dict[str, Any] = {}
+    for name in fields.domain_fields(model):
+        info, value = model.model_fields[name], values.get(name)
+        if not info.is_required() and (value in (None, "", []) or value == info.default):
+            continue
+        entry[fields.config_name(model, name)] = _text(value) if isinstance(value, str) else value
+    return entry
+
+
 def _symphony_entry(client: Any, g: Any, connection: str) -> dict[str, Any]:
-    entry: dict[str, Any] = {"name": _text(g.name)}
-    if g.type != DEFAULT_TYPE:
-        entry["type"] = g.type
-    for key in ("area", "description"):
-        if getattr(g, key):
-            entry[key] = _text(getattr(g, key))
-    if not g.active:
-        entry["active"] = False
+    entry = declared_fields(SymphonyUserGroupInputs, g.outputs())
     for kind, key in (("members", "members"), ("assignees", "assignees")):
         links = client.links(g.id, kind) or []
         names = sorted(link.user.username for link in links if link.user and link.user.username)
         if names:
             entry[key] = [_text(n) for n in names]
-    if connection != "symphony":
+    return _settings(entry, SymphonyUserGroupInputs, connection)
+
+
+def _settings(entry: dict[str, Any], model: type[BaseModel], connection: str) -> dict[str, Any]:
+    """The entry's resource settings: its connection where it is not the default, and ``adopt``."""
+    if connection != model.model_fields["connection"].default:
         entry["connection"] = connection
     entry["adopt"] = True
     return entry
@@ -138,7 +166,8 @@ def swo_groups(client: Any, connection: str, accounts: list[str],
         names.setdefault((g.account.id, g.name), []).append(g.id)
     found: list[Found] = []
     for g in people(groups):
-        f = Found("swoGroups", (connection, g.account.id, g.name), g.id, g.name)
+        f = Found("swoGroups", natural_key(SwoUserGroupInputs, {**g.outputs(), "connection": connection}), g.id,
+                  g.name)
         twins = names[(g.account.id, g.name)]
         if g.is_default:
             f.left_out = "the account's default group (the API never deletes it; declare it by hand if you must)"
@@ -151,21 +180,11 @@ def swo_groups(client: Any, connection: str, accounts: list[str],
 
 
 def _swo_entry(client: Any, g: Any, connection: str) -> dict[str, Any]:
-    out = g.outputs()
-    entry: dict[str, Any] = {"accountId": g.account.id, "name": _text(g.name), "modules": out["modules"]}
-    for key in ("description", "logo"):
-        if out.get(key):
-            entry[key] = _text(out[key])
-    for key in ("buyers", "extensions"):
-        if out.get(key):
-            entry[key] = out[key]
+    entry = declared_fields(SwoUserGroupInputs, g.outputs())
     users = sorted(u.id for u in client.group_users(g.account.id, g.id))
     if users:
         entry["users"] = users
-    if connection != "swo":
-        entry["connection"] = connection
-    entry["adopt"] = True
-    return entry
+    return _settings(entry, SwoUserGroupInputs, connection)
 
 
 # -- the stack file ------------------------------------------------------------------------------
@@ -190,13 +209,10 @@ class StackFile:
     def declared(self, kind: str) -> set[tuple[str, ...]]:
         """Natural keys of the entries already there (as the program compares them)."""
         keys = set()
+        model = ENTRY_INPUTS[kind]
         for e in self.entries(kind):
-            if not isinstance(e, Mapping) or "name" not in e:
-                continue
-            if kind == "symphonyGroups":
-                keys.add((str(e.get("connection") or "symphony"), str(e.get("type") or DEFAULT_TYPE), str(e["name"])))
-            else:
-                keys.add((str(e.get("connection") or "swo"), str(e.get("accountId")), str(e["name"])))
+            if isinstance(e, Mapping) and "name" in e:
+                keys.add(natural_key(model, {f: e.get(fields.config_name(model, f)) for f in model.model_fields}))
         return keys
 
     def used_keys(self, kind: str) -> set[str]:

@@ -8,8 +8,11 @@ entries are written for people's editors and the APIs, and this test fails when 
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from program.stack_config import SwoGroupEntry, SymphonyGroupEntry
 from providers import fields
@@ -24,6 +27,7 @@ from providers.symphony import models as sym_models
 from providers.symphony import resource as sym_resource
 from providers.symphony.provider import SymphonyUserGroupProvider
 
+ROOT = Path(__file__).resolve().parents[2]
 SWO_SAMPLE = {"account_id": "ACC-1234-5678", "name": "N", "modules": ["MOD-1756"], "description": "d", "logo": "l",
               "buyers": ["BUY-1234-5678"], "extensions": ["EXT-1"]}
 SYM_SAMPLE = {"name": "N", "type": "ROLE_SCOPE", "area": "a", "description": "d", "active": False}
@@ -116,3 +120,45 @@ def test_membership_args_and_outputs_match_the_model(provider, args, resource, a
     assert annotated == inputs | set(attributes.model_fields)
     assert set(provider.natural_key_fields) >= {"group_id", "connection"}
     assert not provider.lookup  # membership writes are upserts: nothing to look up first
+
+
+ALL_ARGS = [(SwoUserGroupProvider, swo_resource.SwoUserGroupArgs),
+            (SymphonyUserGroupProvider, sym_resource.SymphonyUserGroupArgs),
+            (members.SwoUserGroupMembersProvider, swo_resource.SwoUserGroupMembersArgs),
+            (members.SwoUserGroupMemberProvider, swo_resource.SwoUserGroupMemberArgs),
+            (sym_members.SymphonyUserGroupMembersProvider, sym_resource.SymphonyUserGroupMembersArgs),
+            (sym_members.SymphonyUserGroupMemberProvider, sym_resource.SymphonyUserGroupMemberArgs),
+            (sym_members.SymphonyUserGroupAssignmentProvider, sym_resource.SymphonyUserGroupAssignmentArgs)]
+
+
+def said_to_replace(doc: str) -> tuple[set[str] | None, set[str]]:
+    """What an ``Args`` docstring says forces a replacement (``None``: "every change") and what updates in place."""
+    text = " ".join(doc.split())
+    if "Every change is a replacement" in text:
+        return None, set()
+    sentence = re.search(r"([^.]*?)(?:force a replace\w*|is a replacement)([^.]*)", text)
+    assert sentence, f"the docstring does not say what forces a replacement: {text!r}"
+    in_place = re.search(r";\s*(.*?)updates? in place", sentence.group(2))
+    return (set(re.findall(r"``(\w+)``", sentence.group(1))),
+            set(re.findall(r"``(\w+)``", in_place.group(1))) if in_place else set())
+
+
+@pytest.mark.parametrize("provider,args", ALL_ARGS, ids=lambda v: getattr(v, "__name__", ""))
+def test_args_docstrings_name_exactly_the_fields_that_force_a_replacement(provider, args):
+    replaced, in_place = said_to_replace(args.__doc__ or "")
+    model = provider.inputs_model
+    if replaced is None:
+        assert set(provider.replace_fields) == set(model.model_fields) - set(fields.fields_where(model, "lifecycle",
+                                                                                                 True)) | {"connection"}
+    else:
+        assert replaced == set(provider.replace_fields)
+    assert not in_place & set(provider.replace_fields) and in_place <= set(model.model_fields)
+
+
+def test_pulumi_yaml_describes_every_stack_config_field():
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    for list_name, entry in (("usergroups:symphonyGroups", SymphonyGroupEntry), ("usergroups:swoGroups", SwoGroupEntry)):
+        description = project["config"][list_name]["description"]
+        words = set(re.findall(r"[A-Za-z]+", description))
+        names = {f.alias or n for n, f in entry.model_fields.items()}
+        assert names <= words, f"{list_name}: Pulumi.yaml does not describe {sorted(names - words)}"
