@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Any, Optional
 
 from pydantic import AfterValidator, BaseModel, StringConstraints
@@ -26,7 +27,50 @@ def unique(values: Optional[list[str]]) -> Optional[list[str]]:
     return values
 
 
-Name = Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(not_blank)]
+# Characters that change what a reader sees without being seen: controls (newline, tab, ESC) and the
+# format characters, among them the bidi overrides and zero-width joiners.
+HIDDEN_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")
+
+
+def no_hidden(value: str) -> str:
+    """Refuses control and invisible format characters, which could forge output lines or hide a lookalike."""
+    for ch in value:
+        if unicodedata.category(ch) in HIDDEN_CATEGORIES:
+            raise ValueError(f"holds the invisible or control character U+{ord(ch):04X} "
+                             f"({unicodedata.name(ch, 'unnamed')}); write it without")
+    return value
+
+
+def fold(value: str) -> str:
+    """What two spellings that a reader could take for one person have in common: compatibility
+    normalisation and full case folding (``Straße`` ~ ``STRASSE``, ``ﬁ`` ~ ``fi``, the Kelvin sign ~ ``k``).
+    Never used to match a person, only to refuse a second spelling of one."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+
+
+def ascii_lower(value: str) -> str:
+    """Upper-case ASCII letters to lower case, nothing else (no Unicode folding)."""
+    return value.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = {ord(c): ord(c) + 32 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+def unique_people(values: list[str]) -> list[str]:
+    """No person twice, however spelled: values that fold together (``Carol.Officer`` and
+    ``carol.officer``, Unicode lookalikes) are refused naming both spellings."""
+    seen: dict[str, str] = {}
+    for value in values:
+        first = seen.setdefault(fold(value), value)
+        if first == value and values.count(value) > 1:
+            raise ValueError(f"lists {value!r} more than once")
+        if first != value:
+            raise ValueError(f"lists {first!r} and {value!r}, which may be one person (they differ only in case "
+                             "or in lookalike characters); declare each person once, spelled as the API has them")
+    return values
+
+
+Name = Annotated[str, StringConstraints(max_length=NAME_MAX), AfterValidator(not_blank), AfterValidator(no_hidden)]
 Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX)]
 Namespace = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 

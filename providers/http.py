@@ -25,7 +25,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -43,6 +43,13 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 USER_AGENT = "pulumi-usergroups/1.0 (+python-requests)"
 
+
+
+def segment(value: object) -> str:
+    """One path segment: every character that could end it or climb out of it (``/``, ``?``, ``#``, ``%``,
+    ``..``) percent-encoded, so an id can never address another route."""
+    text = quote(str(value), safe="")
+    return text.replace(".", "%2E") if text.strip(".") == "" else text
 
 class Auth(Protocol):
     """How a connection authenticates its requests."""

@@ -1,5 +1,11 @@
 """The people one run has looked up, per tenant: N names cost N / batch requests, and a name
-looked up by ``preview``'s check is not asked for again by ``create``."""
+looked up by ``preview``'s check is not asked for again by ``create``.
+
+A declared value resolves to a person only by the adapter's own comparison (``adapter.key``) with a
+name the API gave that person (their id, username or address), never by what the lookup matched:
+a lookup may match more broadly (a collation, a prefix), and a looser match could let another
+person in. Two people whose names compare equal make the value ambiguous, which is refused.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import threading
 from typing import Iterable
 
 from ..cache import shared
+from ..errors import ProviderError
 from .adapter import PeopleAdapter, Person
 
 
@@ -15,17 +22,30 @@ class Directory:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._people: dict[str, Person] = {}
+        self._people: dict[str, dict[object, Person]] = {}  # key -> {person id: person}
+        self._asked: set[str] = set()
 
     def resolve(self, adapter: PeopleAdapter, values: Iterable[str]) -> tuple[dict[str, Person], list[str]]:
-        """``({value: person}, [values that name nobody])``; only values not seen before are asked for."""
+        """``({value: person}, [values that name nobody])``; only values not asked before are looked up.
+        A value two people answer to fails naming both."""
         values = list(dict.fromkeys(values))
         with self._lock:
-            missing = [v for v in values if adapter.key(v) not in self._people]
+            missing = [v for v in values if adapter.key(v) not in self._asked]
         if missing:
-            self.learn(adapter, adapter.look_up(missing))
+            found = adapter.look_up(missing)
+            with self._lock:
+                self._asked.update(adapter.key(v) for v in missing)
+            self.learn(adapter, found)
+        known: dict[str, Person] = {}
         with self._lock:
-            known = {v: self._people[adapter.key(v)] for v in values if adapter.key(v) in self._people}
+            for value in values:
+                matches = list(self._people.get(adapter.key(value), {}).values())
+                if len(matches) > 1:
+                    raise ProviderError(
+                        f"{value} names {len(matches)} accounts of {adapter.where} "
+                        f"({', '.join(sorted(str(p.id) for p in matches))}); name the person by id instead")
+                if matches:
+                    known[value] = matches[0]
         return known, [v for v in values if v not in known]
 
     def learn(self, adapter: PeopleAdapter, people: Iterable[Person]) -> None:
@@ -33,7 +53,8 @@ class Directory:
             for person in people:
                 for name in person.names:
                     if name:
-                        self._people[adapter.key(name)] = person
+                        self._people.setdefault(adapter.key(name), {})[person.id] = person
+                        self._asked.add(adapter.key(name))
 
 
 def directory(adapter: PeopleAdapter) -> Directory:

@@ -34,7 +34,14 @@ def resolve(adapter: PeopleAdapter, group: str, values: list[str],
     found, missing = directory(adapter).resolve(adapter, [v for v in values if v not in known])
     if missing:
         raise adapter.unknown(group, missing)
-    return {v: known[v] if v in known else found[v].id for v in values}
+    resolved = {v: known[v] if v in known else found[v].id for v in values}
+    first: dict[PersonId, str] = {}
+    for value, person_id in resolved.items():
+        other = first.setdefault(person_id, value)
+        if other != value:
+            raise ProviderError(f"{other} and {value} are the same {adapter.noun} ({person_id}) of {group}; "
+                                "declare each person once")
+    return resolved
 
 
 def add_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) -> None:

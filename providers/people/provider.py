@@ -10,7 +10,8 @@ from ..errors import ProviderError
 from ..fields import ResourceInputs, fields_where
 from ..lifecycle import Provider
 from ..notices import warn
-from .adapter import PeopleAdapter
+from .adapter import PeopleAdapter, PersonId
+from .declarations import declarations
 from .directory import directory
 from .engine import OnePerson, PeopleList
 
@@ -69,21 +70,65 @@ class PeopleProvider(Provider[I], Generic[I]):
         value = getattr(inputs, self.people_field, None)
         return list(value) if isinstance(value, list) else [value] if isinstance(value, str) else []
 
+    def holder(self, inputs: I) -> str:
+        """How messages name this resource among the group's other people resources."""
+        return f"additive {self.adapter_class.noun} {', '.join(self.declared(inputs))}"
+
     def check_online(self, inputs: I, olds: dict[str, Any], unknown: set[str]) -> list[CheckFailure]:
         """People the API does not know fail at preview, when it answers; otherwise at the first write.
         A group still to be created (its id unknown) does not stop the check: people belong to the tenant.
-        What the applied inputs held was checked before and is not asked again."""
+        What the applied inputs held was checked before and is not asked again, unless a new value in the
+        group has to be told apart from it (one person named two ways by two resources)."""
+        tenant = {"connection", *self.group_fields()} - {"group_id"}
+        values = self.declared(inputs)
+        if not values or unknown & {self.people_field, *tenant}:
+            return []
         same_group = olds.get("group_id") == getattr(inputs, "group_id", None)
         applied = olds.get(self.people_field) if same_group else None
         applied_set = set(applied) if isinstance(applied, list) else {applied} if applied else set()
-        values = [v for v in self.declared(inputs) if v not in applied_set]
-        tenant = {"connection", *self.group_fields()} - {"group_id"}
-        if not values or unknown & {self.people_field, *tenant}:
-            return []
-        group = "the new group" if "group_id" in unknown else getattr(inputs, "group_id")
+        new = [v for v in values if v not in applied_set]
         adapter = self.adapter(inputs)
+        if "group_id" in unknown:  # nothing to compare with yet: the group is new
+            return self._check_known(adapter, "the new group", new)
+        group = str(getattr(inputs, "group_id"))
+        try:
+            same_run = declarations(adapter.scope)
+            same_run.declare(group, values, self.holder(inputs))
+            if new:
+                same_run.mark_new(group)
+            failures = self._check_known(adapter, group, new)
+            if not failures and same_run.has_new(group):
+                one_person_twice(adapter, group, values, same_run.others(group, self.holder(inputs)),
+                                 self.holder(inputs))
+        except ProviderError as exc:
+            return [CheckFailure(self.people_field, f"{self.people_field}: {exc}")]
+        return failures
+
+    def _check_known(self, adapter: PeopleAdapter, group: str, values: list[str]) -> list[CheckFailure]:
+        if not values:
+            return []
         return check_people(self.people_field, group, lambda: directory(adapter).resolve(adapter, values)[1],
                             adapter.unknown)
+
+
+def one_person_twice(adapter: PeopleAdapter, group: str, own: list[str], others: dict[str, str],
+                     holder: str) -> None:
+    """Fails when two of the values ``own`` and ``others`` (``{value: holder}``) name the same person,
+    whether both are this resource's (an id and its address in one list) or one is another resource's."""
+    declared = {**others, **{v: holder for v in own}}
+    try:
+        found, _ = directory(adapter).resolve(adapter, list(declared))
+    except ProviderError:
+        return  # the API cannot be asked now: each value is checked again when written
+    first: dict[PersonId, str] = {}
+    for value in [*own, *others]:
+        person = found.get(value)
+        if person is None:
+            continue
+        other = first.setdefault(person.id, value)
+        if other != value:
+            raise ProviderError(f"{other} ({declared[other]}) and {value} ({declared[value]}) are the same "
+                                f"{adapter.noun} ({person.id}) of {group}; declare each person once")
 
 
 def conflict(adapter: type[PeopleAdapter]) -> str:
@@ -100,6 +145,9 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
     @classmethod
     def describe(cls, adapter: type[PeopleAdapter]) -> None:
         cls.kind, cls.natural_key_hint = f"{adapter.api_name} group {adapter.noun}s", "group"
+
+    def holder(self, inputs: I) -> str:
+        return f"the {self.adapter_class.noun} list"
 
     def service(self, inputs: I) -> PeopleList[I]:
         return PeopleList(self.adapter(inputs), self.people_field, self.group_fields(), self.conflict)

@@ -7,8 +7,9 @@ from typing import TypeVar
 import requests
 
 from ..errors import ProviderError
-from ..http import ErrorBody, HttpClient
+from ..http import ErrorBody, HttpClient, segment
 from . import rql
+from .models import twin_id
 from .models import (
     AccountUser,
     AccountUserList,
@@ -48,16 +49,18 @@ class SwoClient:
         return UserGroup.model_validate(r.json())
 
     def get(self, group_id: str) -> UserGroup | None:
-        r = self.http.request("GET", f"{GROUPS}/{group_id}?{rql.query('', select=SELECT)}", allow=(404,))
+        r = self.http.request("GET", f"{GROUPS}/{segment(group_id)}?{rql.query('', select=SELECT)}",
+                              allow=(404,))
         return None if r.status_code == 404 else UserGroup.model_validate(r.json())
 
     def update(self, group_id: str, body: UpdateUserGroupDto) -> UserGroup:
-        r = self.http.request("PUT", f"{GROUPS}/{group_id}?{rql.query('', select=SELECT)}", json=body.body())
+        r = self.http.request("PUT", f"{GROUPS}/{segment(group_id)}?{rql.query('', select=SELECT)}",
+                              json=body.body())
         return UserGroup.model_validate(r.json())
 
     def delete(self, group_id: str) -> bool:
         """True when deleted now, False when it was already gone."""
-        r = self.http.request("DELETE", f"{GROUPS}/{group_id}", ok=(200, 204), allow=(404,))
+        r = self.http.request("DELETE", f"{GROUPS}/{segment(group_id)}", ok=(200, 204), allow=(404,))
         return r.status_code != 404
 
     def list(self, filter_expr: str) -> list[UserGroup]:
@@ -94,39 +97,55 @@ class SwoClient:
                 return items
 
     # -- account users: who is in which group --------------------------------------------
+    @staticmethod
+    def _users(account_id: str, *rest: str) -> str:
+        """The path of an account's users (or below one), every id encoded as one segment."""
+        return "/".join([ACCOUNT_USERS.format(account=segment(account_id)), *map(segment, rest)])
+
     def group_users(self, account_id: str, group_id: str) -> list[AccountUser]:
         """Every user of the account in the group, paged to the end (one filtered listing)."""
-        found = self._collect(ACCOUNT_USERS.format(account=account_id), rql.any_("groups", rql.eq("id", group_id)),
-                              "+groups", AccountUserList, "users")
+        found = self._collect(self._users(account_id), rql.any_("groups", rql.eq("id", group_id)), "+groups",
+                              AccountUserList, "users")
         return [u for u in found if any(g.id == group_id for g in u.groups)]
 
     def account_users(self, account_id: str, ids: list[str], emails: list[str]) -> list[AccountUser]:
-        """The account's users with these ids or e-mail addresses, asked in batches (never one request each)."""
-        path = ACCOUNT_USERS.format(account=account_id)
+        """The account's users these ids or e-mail addresses may name, asked in batches (never one request each).
+
+        The answer may hold more than was asked (a case-insensitive match): the caller compares exactly.
+        Ids are asked in both forms the account-users listing may carry (``USR-`` and ``AUSR-``) and as the
+        user's own id; addresses with ``ilike`` of their exact text, so no collation decides who matches.
+        An address no RQL literal can carry (it holds both quote kinds) is found by listing the account.
+        """
         found: list[AccountUser] = []
-        for field, values in (("id", ids), ("user.email", emails)):
-            carried = [v for v in values if rql.literal(v) is not None]
-            for start in range(0, len(carried), LOOKUP_BATCH):
-                found += self._collect(path, rql.in_(field, carried[start:start + LOOKUP_BATCH]), "+groups",
-                                       AccountUserList, "users")
+        for start in range(0, len(ids), LOOKUP_BATCH):
+            batch = ids[start:start + LOOKUP_BATCH]
+            forms = list(dict.fromkeys(f for i in batch for f in (i, twin_id(i))))
+            found += self._collect(self._users(account_id), rql.or_(rql.in_("id", forms), rql.in_("user.id", batch)),
+                                   "+groups", AccountUserList, "users")
+        carried = [e for e in emails if rql.literal(e) is not None]
+        for start in range(0, len(carried), LOOKUP_BATCH):
+            terms = [rql.ilike_exact("user.email", e) for e in carried[start:start + LOOKUP_BATCH]]
+            found += self._collect(self._users(account_id), rql.or_(*terms), "+groups", AccountUserList, "users")
+        if len(carried) < len(emails):
+            found += self._collect(self._users(account_id), "", "+groups", AccountUserList, "users")
         return found
 
     def user(self, account_id: str, user_id: str) -> AccountUser | None:
-        r = self.http.request("GET", f"{ACCOUNT_USERS.format(account=account_id)}/{user_id}", allow=(404,))
+        r = self.http.request("GET", self._users(account_id, user_id), allow=(404,))
         return None if r.status_code == 404 else AccountUser.model_validate(r.json())
 
     def add_to_group(self, account_id: str, user_id: str, group_id: str) -> None:
         """Adds one group to the user's groups. Idempotent: a group the user has already is no change."""
-        self.http.request("POST", f"{ACCOUNT_USERS.format(account=account_id)}/{user_id}/groups",
-                          json=IdRef(id=group_id).model_dump(), ok=(200, 201), idempotent=True)
+        self.http.request("POST", self._users(account_id, user_id, "groups"), json=IdRef(id=group_id).model_dump(),
+                          ok=(200, 201), idempotent=True)
 
     def remove_from_group(self, account_id: str, user_id: str, group_id: str) -> bool:
         """Removes one group from the user's groups; False when the user was not in it (already done).
 
         Never the replace-all PUT: that would drop the user's other groups.
         """
-        r = self.http.request("DELETE", f"{ACCOUNT_USERS.format(account=account_id)}/{user_id}/groups/{group_id}",
-                              ok=(200, 204), allow=(404,))
+        r = self.http.request("DELETE", self._users(account_id, user_id, "groups", group_id), ok=(200, 204),
+                              allow=(404,))
         return r.status_code != 404
 
     def in_account(self, account_id: str) -> list[UserGroup]:

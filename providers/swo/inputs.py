@@ -7,7 +7,17 @@ from typing import Annotated, Optional
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, spec, unique
+from ..fields import (
+    DESCRIPTION_MAX,
+    Description,
+    Name,
+    Namespace,
+    ResourceInputs,
+    no_hidden,
+    spec,
+    unique,
+    unique_people,
+)
 from .models import USER_ID, CreateUserGroupDto, IdRef, UpdateUserGroupDto
 
 AccountId = Annotated[str, StringConstraints(pattern=r"^ACC-\d{4}-\d{4}$")]
@@ -33,18 +43,8 @@ def user_reference(value: str) -> str:
     return value
 
 
-def unique_users(values: list[str]) -> list[str]:
-    """No user twice; addresses compare without case, as mailboxes do."""
-    seen: set[str] = set()
-    for value in values:
-        folded = value.casefold()
-        if folded in seen:
-            raise ValueError(f"lists {value!r} more than once")
-        seen.add(folded)
-    return values
-
-
-UserReference = Annotated[str, AfterValidator(user_reference)]
+UserReference = Annotated[str, AfterValidator(no_hidden), AfterValidator(user_reference)]
+unique_users = unique_people  # no user twice, however spelled (an id and its address are compared once resolved)
 
 
 class SwoUserGroupInputs(ResourceInputs):

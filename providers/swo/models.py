@@ -7,7 +7,14 @@ from typing import Any, Generic, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-USER_ID = re.compile(r"^USR-\d{4}-\d{4}$")
+# A user as the account-users routes name them. The official client's tests and the older docs disagree on
+# the form (``USR-`` or ``AUSR-``), so both are taken, and each stands for the other.
+USER_ID = re.compile(r"^A?USR-\d{4}-\d{4}$")
+
+
+def twin_id(user_id: str) -> str:
+    """The other form of an account-user id: ``USR-1234-0003`` <-> ``AUSR-1234-0003``."""
+    return user_id[1:] if user_id.startswith("AUSR-") else "A" + user_id if user_id.startswith("USR-") else user_id
 
 
 # -- API bodies ----------------------------------------------------------------------------

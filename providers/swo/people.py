@@ -13,14 +13,17 @@ from typing import Any
 from ..errors import ProviderError
 from ..people import PeopleAdapter, Person, PersonId
 from .client import SwoClient
-from .models import USER_ID, AccountUser
+from ..fields import ascii_lower
+from .models import USER_ID, AccountUser, twin_id
 from .provider import API
 
 
 def person(user: AccountUser) -> Person:
-    """An account user as the engine sees them: named by id and by address, stored with the address."""
+    """An account user as the engine sees them: named by their id in either form, the user's own id, and
+    their address; stored with the address. Writes use the id the account-users routes gave."""
     address = user.address()
-    return Person(id=user.id, shown=user.id, names=(user.id, *([address] if address else [])),
+    ids = [user.id, twin_id(user.id), *([user.user.id] if user.user and user.user.id else [])]
+    return Person(id=user.id, shown=user.id, names=(*dict.fromkeys(ids), *([address] if address else [])),
                   extra={"email": address})
 
 
@@ -61,6 +64,11 @@ class AccountUsers(PeopleAdapter):
 
     def parse_id(self, stored: Any) -> PersonId:
         return str(stored)
+
+    def key(self, value: str) -> str:
+        # Ids are compared as written; an address without regard to ASCII case, local part included,
+        # as the platform's identity provider keeps addresses (nothing broader: no Unicode folding).
+        return ascii_lower(value)
 
     def unknown(self, group: str, values: list[str]) -> ProviderError:
         return ProviderError(f"{', '.join(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "

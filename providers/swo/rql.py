@@ -44,6 +44,17 @@ def in_(field: str, values: list[str]) -> str:
     return f"in({field},({','.join(texts)}))"
 
 
+def ilike_exact(field: str, value: str) -> str:
+    """``ilike(field,"value")`` matching ``value`` itself, without regard to case: a ``*`` at either end
+    (the only places the platform's parser reads it as a wildcard) is escaped as ``\\*``."""
+    text = ("\\" + value if value.startswith("*") else value)
+    text = text[:-1] + "\\*" if text.endswith("*") and not text.endswith("\\*") else text
+    carried = literal(text)
+    if carried is None:
+        raise ValueError(f"{value!r} holds both quote characters and cannot be an RQL literal")
+    return f"ilike({field},{carried})"
+
+
 def any_(field: str, condition: str) -> str:
     """``any(field,condition)``: some element of a list field meets the condition."""
     return f"any({field},{condition})"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Sequence
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from ..http import ErrorBody, HttpClient
+from ..http import ErrorBody, HttpClient, segment
 from ..errors import ProviderError
 from .models import (
     ActiveFlag,
@@ -41,11 +42,11 @@ class SymphonyClient:
         return UserGroupResponse.model_validate(r.json())
 
     def get(self, group_id: str) -> UserGroupResponse | None:
-        r = self.http.request("GET", f"{GROUPS}/{group_id}", allow=(404,))
+        r = self.http.request("GET", f"{GROUPS}/{segment(group_id)}", allow=(404,))
         return None if r.status_code == 404 else UserGroupResponse.model_validate(r.json())
 
     def update(self, group_id: str, body: UserGroupUpdate) -> UserGroupResponse:
-        r = self.http.request("PUT", f"{GROUPS}/{group_id}", json=body.body())
+        r = self.http.request("PUT", f"{GROUPS}/{segment(group_id)}", json=body.body())
         return UserGroupResponse.model_validate(r.json())
 
     def list(self, type_: str, name: str | None = None, area: str | None = None,
@@ -71,15 +72,19 @@ class SymphonyClient:
             params["after"] = after
         return groups
 
-    def users_by_username(self, usernames: list[str]) -> tuple[list[UserV2], list[str]]:
-        """``(users found, usernames not found)``, asked in batches of 100 on this pod only."""
+    def users(self, usernames: Sequence[str], emails: Sequence[str] = ()) -> list[UserV2]:
+        """The pod's own users with these usernames or e-mail addresses, asked in batches of 100 (one
+        list per request, as the lookup takes them). Who matches is the caller's to decide: the lookup's
+        own comparison is not documented. A 204 is the documented "No user found"."""
         found: list[UserV2] = []
-        for start in range(0, len(usernames), LOOKUP_MAX):
-            batch = usernames[start:start + LOOKUP_MAX]
-            r = self.http.request("GET", USERS_LOOKUP, params={"username": ",".join(batch), "local": "true"})
-            found += V2UserList.model_validate(r.json()).users
-        known = {(u.username or "").casefold() for u in found}
-        return found, [n for n in usernames if n.casefold() not in known]
+        for field, values in (("username", list(usernames)), ("email", list(emails))):
+            for start in range(0, len(values), LOOKUP_MAX):
+                batch = values[start:start + LOOKUP_MAX]
+                r = self.http.request("GET", USERS_LOOKUP, params={field: ",".join(batch), "local": "true"},
+                                      ok=(200, 204))
+                if r.status_code == 200 and r.content:
+                    found += V2UserList.model_validate(r.json()).users
+        return found
 
     def links(self, group_id: str, kind: str, active: bool | None = True,
               user_id: int | None = None) -> list[UserGroupLink] | None:
@@ -90,7 +95,7 @@ class SymphonyClient:
             params["active"] = "true" if active else "false"
         if user_id is not None:
             params["userId"] = user_id
-        path = f"{GROUPS}/{group_id}/{LINKS[kind]}"
+        path = f"{GROUPS}/{segment(group_id)}/{LINKS[kind]}"
         items: list[UserGroupLink] = []
         seen: set[str | None] = set()
         while True:
@@ -116,7 +121,7 @@ class SymphonyClient:
         Both endpoints are documented upserts ("add if it does not exist, otherwise update"),
         so the same request may be sent again after an ambiguous failure.
         """
-        self.http.request("PUT", f"{GROUPS}/{group_id}/{LINKS[kind]}/{user_id}",
+        self.http.request("PUT", f"{GROUPS}/{segment(group_id)}/{LINKS[kind]}/{segment(user_id)}",
                           json=ActiveFlag(active=active).model_dump(), ok=(200, 201), idempotent=True)
 
     def replace_members(self, group_id: str, usernames: list[str]) -> None:
@@ -124,7 +129,7 @@ class SymphonyClient:
 
         A replace is idempotent: sending it again after an ambiguous failure gives the same result.
         """
-        self.http.request("PUT", f"{GROUPS}/{group_id}/memberships",
+        self.http.request("PUT", f"{GROUPS}/{segment(group_id)}/memberships",
                           json=[UserName(username=u).model_dump() for u in usernames], idempotent=True)
 
     def find_by_name(self, type_: str, name: str) -> list[UserGroupResponse]:

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, spec, unique
+from ..fields import (
+    DESCRIPTION_MAX,
+    Description,
+    Name,
+    Namespace,
+    ResourceInputs,
+    no_hidden,
+    spec,
+    unique,
+    unique_people,
+)
 from .models import UserGroupCreate, UserGroupUpdate
 
 AREA_MAX = 255
@@ -62,12 +73,21 @@ def username(value: str) -> str:
         raise ValueError(f"{value!r} has spaces around it; write the username exactly")
     if "," in value:
         raise ValueError(f"{value!r} holds a comma, which the pod's users lookup reads as a separator")
+    if "@" in value:  # a person named by e-mail address: the lookup's email list
+        try:
+            validate_email(value, check_deliverability=False)  # syntax only: nothing leaves the machine
+        except EmailNotValidError as exc:
+            raise ValueError(f"{value!r} is not a valid e-mail address: {exc}") from None
     return value
 
 
-Username = Annotated[str, StringConstraints(max_length=255), AfterValidator(username)]
-Usernames = Annotated[list[Username], AfterValidator(unique)]
-GROUP_ID = "the group's `id`, usually another resource's output"
+Username = Annotated[str, StringConstraints(max_length=255), AfterValidator(no_hidden), AfterValidator(username)]
+Usernames = Annotated[list[Username], AfterValidator(unique_people)]
+GROUP_ID = ("the group's `id`, usually another resource's output: letters, digits, `-` and `_` (it becomes a URL "
+            "path segment, so nothing else is taken)")
+# What the pod issues as group ids (hexadecimal object ids); the API documents no pattern, so this is the
+# narrowest rule that keeps an id inside its own path segment: no `/`, `?`, `#`, `%`, `.` or space.
+GroupId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
 
 
 class SymphonyGroupPeopleInputs(ResourceInputs):
@@ -75,7 +95,7 @@ class SymphonyGroupPeopleInputs(ResourceInputs):
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    group_id: Annotated[str, StringConstraints(min_length=1)] = Field(
+    group_id: GroupId = Field(
         **spec(GROUP_ID, replace=True, natural_key=True, config_name="groupId"))
     connection: Namespace = Field("symphony", **spec("config namespace of the pod's settings", replace=True,
                                                      natural_key=True, lifecycle=True))
@@ -84,8 +104,9 @@ class SymphonyGroupPeopleInputs(ResourceInputs):
 class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
     """The validated inputs of ``SymphonyUserGroupMembers``: the group's whole list of active members."""
 
-    usernames: Usernames = Field(**spec("pod usernames; exactly these are the group's active members; no "
-                                        "duplicates or blanks; order does not matter", unordered=True, people=True))
+    usernames: Usernames = Field(**spec("pod usernames or e-mail addresses; exactly these are the group's "
+                                        "active members; no duplicates (however spelled) or blanks; order does not "
+                                        "matter", unordered=True, people=True))
 
     def label(self) -> str:
         return f"members of {self.group_id}"
@@ -94,7 +115,7 @@ class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
 class SymphonyUserGroupMemberInputs(SymphonyGroupPeopleInputs):
     """The validated inputs of ``SymphonyUserGroupMember``: one member (additive; others left alone)."""
 
-    username: Username = Field(**spec("a pod username", replace=True, natural_key=True, people=True))
+    username: Username = Field(**spec("a pod username or e-mail address", replace=True, natural_key=True, people=True))
 
     def label(self) -> str:
         return f"member {self.username} of {self.group_id}"
@@ -103,7 +124,7 @@ class SymphonyUserGroupMemberInputs(SymphonyGroupPeopleInputs):
 class SymphonyUserGroupAssignmentInputs(SymphonyUserGroupMemberInputs):
     """The validated inputs of ``SymphonyUserGroupAssignment``: one assignee (e.g. a compliance officer)."""
 
-    username: Username = Field(**spec("a pod username (the pod decides who may be assigned, e.g. a compliance "
+    username: Username = Field(**spec("a pod username or e-mail address (the pod decides who may be assigned, e.g. a compliance "
                                       "officer)", replace=True, natural_key=True, people=True))
 
     def label(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import ProviderError
+from ..fields import ascii_lower
 from ..people import PeopleAdapter, Person, PersonId
 from .client import SymphonyClient
 from .models import UserGroupLink
@@ -38,9 +39,10 @@ class PodPeople(PeopleAdapter):
         self.scope = ("symphony", inputs.connection)
 
     def look_up(self, values: list[str]) -> list[Person]:
-        found, _ = self.client.users_by_username(values)
-        return [Person(id=u.id, shown=u.username or str(u.id), names=(u.username,) if u.username else ())
-                for u in found]
+        emails = [v for v in values if "@" in v]
+        found = self.client.users([v for v in values if "@" not in v], emails)
+        return [Person(id=u.id, shown=u.username or str(u.id),
+                       names=tuple(n for n in (u.username, u.email_address) if n)) for u in found]
 
     def current(self, group_id: str) -> list[Person] | None:
         links = self.client.links(group_id, self.kind)
@@ -55,6 +57,10 @@ class PodPeople(PeopleAdapter):
 
     def remove(self, group_id: str, person_id: PersonId) -> None:
         self.client.set_link(group_id, self.kind, int(person_id), False)
+
+    def key(self, value: str) -> str:
+        # A username or an address, without regard to ASCII case (nothing broader: no Unicode folding).
+        return ascii_lower(value)
 
     def parse_id(self, stored: Any) -> PersonId:
         # The engine keeps every number as a float, so ``1305...01`` comes back ``1305...01.0``.
