@@ -37,7 +37,8 @@ class SwoApi(EmulatedApi):
     ``stable_default_order`` (without ``order`` a list comes in no promised order:
     off, so each answer is shuffled), ``eq_folds_case`` (string ``eq`` ignores case,
     as a case-insensitive database collation would: on), ``update_extensions``
-    (PUT accepts ``extensions``, which the published update schema lacks: off).
+    (PUT accepts ``extensions``, which the published update schema lacks: off), ``user_ids``
+    (the id form the account-users routes show, ``USR`` or ``AUSR``; both are accepted in paths).
     """
 
     name = "swo"
@@ -53,7 +54,7 @@ class SwoApi(EmulatedApi):
         self.settings: dict[str, Any] = {
             "unique_names": False, "null_total": False, "default_limit": 10, "max_limit": 100,
             "require_module": True, "omitted_fields": ["audit", "users"], "stable_default_order": False,
-            "eq_folds_case": True, "update_extensions": False}
+            "eq_folds_case": True, "update_extensions": False, "user_ids": "USR"}
 
     def routes(self) -> list[Route]:
         return [
@@ -308,7 +309,8 @@ class SwoApi(EmulatedApi):
         return [d for d in self.store.all() if not d.get("_kind")]
 
     def _user(self, request: Request) -> dict[str, Any] | None:
-        user = self.store.get(request.path_params["user"])
+        uid = request.path_params["user"]
+        user = self.store.get(uid[1:] if uid.startswith("AUSR-") else uid)
         if user is None or user.get("_kind") != USER_KIND or user["account"]["id"] != request.path_params["account"]:
             return None
         return user
@@ -343,7 +345,11 @@ class SwoApi(EmulatedApi):
         for gid in user["groups"]:
             group = (known.get(gid) if known is not None else self.store.get(gid)) or {}
             groups.append({"id": gid, "name": group.get("name"), "isDefault": bool(group.get("isDefault"))})
-        return {"id": user["id"], "status": user.get("status", "Active"), "user": user["user"],
+        # The account-users routes may name a user by the account-user form (AUSR-) while ``user.id`` keeps
+        # the user's own (USR-): the official client's tests and the older docs disagree, so it is a setting.
+        ausr = self.settings["user_ids"] == "AUSR" and user["id"].startswith("USR-")
+        shown = "A" + user["id"] if ausr else user["id"]
+        return {"id": shown, "status": user.get("status", "Active"), "user": user["user"],
                 "account": user["account"], "groups": groups}
 
     def seed_users(self, account_id: str, users: list[dict[str, Any]]) -> list[dict[str, Any]]:

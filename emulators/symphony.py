@@ -20,6 +20,8 @@ GROUPS = "/pod/v2/admin/usergroups"
 USERS_LOOKUP = "/pod/v3/users"
 LOOKUP_MAX = 100  # "Search lists may contain up to 100 elements"
 USER_KIND = "user"  # marks user documents in the shared store
+ASCII_LOWER = {ord(c): ord(c) + 32 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+LOOKUP_CASE = {"ascii": lambda v: v.translate(ASCII_LOWER), "fold": str.casefold, "exact": lambda v: v}
 MAX_JWT_LIFETIME = 300  # seconds: Symphony rejects a JWT whose exp is more than 5 minutes ahead
 CLOCK_SKEW = 5
 
@@ -32,7 +34,10 @@ class SymphonyApi(EmulatedApi):
     which is the stricter test of a client), ``page_size`` (default page size),
     ``max_page_size``, ``session_ttl`` (seconds a session token lives),
     ``group_types`` (the ``type`` values accepted: the API's documented enum,
-    ``ROLE_SCOPE`` and ``CEP_VISIBILITY_GROUP``; anything else is a 400).
+    ``ROLE_SCOPE`` and ``CEP_VISIBILITY_GROUP``; anything else is a 400), ``lookup_case``
+    (how the users lookup compares usernames and addresses, which the API does not document:
+    ``ascii`` without ASCII case, ``fold`` with full Unicode case folding, as a loose collation
+    would, ``exact``; every user that matches is returned).
 
     Strict where the spec is: a login without a token is a 401, ``limit`` below 1 and
     a cursor the pod did not issue are 400s (never silently page one).
@@ -56,7 +61,8 @@ class SymphonyApi(EmulatedApi):
         self._sessions_lock = threading.Lock()
         self.validator = SpecValidator(self.spec_file)
         self.settings: dict[str, Any] = {"unique_names": False, "page_size": 50, "max_page_size": 100,
-                                         "session_ttl": 3600, "group_types": ["ROLE_SCOPE", "CEP_VISIBILITY_GROUP"]}
+                                         "session_ttl": 3600, "group_types": ["ROLE_SCOPE", "CEP_VISIBILITY_GROUP"],
+                                         "lookup_case": "ascii"}
 
     def routes(self) -> list[Route]:
         return [
@@ -247,14 +253,15 @@ class SymphonyApi(EmulatedApi):
         if len(wanted) > LOOKUP_MAX:
             return self.error(400, f"{key}: at most {LOOKUP_MAX} elements per search")
         field = {"uid": "id", "email": "emailAddress", "username": "username"}[key]
-        users = {str(u[field]).lower() if key != "uid" else str(u["id"]): u for u in self._users()}
+        compare = LOOKUP_CASE[self.settings["lookup_case"]] if key != "uid" else str
         found, errors = [], []
         for value in wanted:
-            user = users.get(value.lower() if key != "uid" else value)
-            if user is None:
+            matches = [u for u in self._users() if u.get(field) is not None and compare(str(u[field])) == compare(value)]
+            if not matches:
                 errors.append({"error": "user.not.found", ("email" if key == "email" else "id"): value})
-            elif user not in found:
-                found.append(user)
+            found += [u for u in matches if u not in found]
+        if not found:
+            return Response(204, None)  # "No user found." (pod-api-public.yaml)
         body: dict[str, Any] = {"users": [self._user_view(u) for u in found]}
         if errors:
             body["errors"] = errors

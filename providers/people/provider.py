@@ -88,8 +88,14 @@ class PeopleProvider(Provider[I], Generic[I]):
         applied_set = set(applied) if isinstance(applied, list) else {applied} if applied else set()
         new = [v for v in values if v not in applied_set]
         adapter = self.adapter(inputs)
-        if "group_id" in unknown:  # nothing to compare with yet: the group is new
-            return self._check_known(adapter, "the new group", new)
+        if "group_id" in unknown:  # the group is new: its other resources cannot be told apart from another's yet
+            failures = self._check_known(adapter, "the new group", new)
+            try:
+                if not failures and len(values) > 1:
+                    one_person_twice(adapter, "the new group", values, {}, self.holder(inputs))
+            except ProviderError as exc:
+                return [CheckFailure(self.people_field, f"{self.people_field}: {exc}")]
+            return failures
         group = str(getattr(inputs, "group_id"))
         try:
             same_run = declarations(adapter.scope)

@@ -120,6 +120,13 @@ def test_account_user_groups_add_list_remove(swo_url, swo_token, swo_admin, grou
     assert [u.id for u in in_ops.iterate()] == [jane["id"]]
     by_mail = users.filter(RQLQuery().n("user.email").in_(["joe@contoso.com"]))
     assert [u.id for u in by_mail.iterate()] == [joe["id"]]
+    # As the people adapter asks: an address by ilike of its exact text (no collation decides), and ids
+    # in either account-user form together with the user's own id.
+    by_exact = users.filter(RQLQuery().n("user.email").ilike("JOE@contoso.com"))
+    assert [u.id for u in by_exact.iterate()] == [joe["id"]]
+    by_id = users.filter(RQLQuery().n("id").in_([jane["id"], "A" + jane["id"]]) | RQLQuery().n("user.id").in_(
+        [jane["id"]]))
+    assert [u.id for u in by_id.iterate()] == [jane["id"]]
     assert [u.id for u in groups.get(ops.id, select=["users"]).users] == [jane["id"]]
 
     with pytest.raises(MPTAPIError) as err:

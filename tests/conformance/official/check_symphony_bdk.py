@@ -19,6 +19,7 @@ from symphony.bdk.core.auth.authenticator_factory import AuthenticatorFactory
 from symphony.bdk.core.client.api_client_factory import ApiClientFactory
 from symphony.bdk.core.config.model.bdk_config import BdkConfig
 from symphony.bdk.gen.login_model.token import Token
+from symphony.bdk.gen.pod_api.users_api import UsersApi
 from symphony.bdk.gen.pod_model.error import Error
 from symphony.bdk.gen.pod_model.user_group_create import UserGroupCreate
 from symphony.bdk.gen.pod_model.user_group_response import UserGroupResponse
@@ -167,3 +168,24 @@ def test_users_lookup_memberships_and_assignments_parse(pod, symphony_admin):
     assert first.status_code == 201 and parsed(UserGroupAssignmentResponse, first.json()).active is True
     assignees = parsed(UserGroupAssigneeResponse, pod.get(f"/v2/admin/usergroups/{gid}/assignments").json())
     assert [a.user_id for a in assignees.data] == [users[0]["id"]]
+
+
+async def bdk_lookup(config: BdkConfig, token: Token, **params: Any) -> Any:
+    """The users lookup through the BDK's own generated client (its models, its status handling)."""
+    factory = ApiClientFactory(config)
+    try:
+        return await UsersApi(factory.get_pod_client()).v3_users_get(session_token=token.token, **params)
+    finally:
+        await factory.close_clients()
+
+
+def test_users_lookup_200_and_204_parse_with_the_bdk(symphony_url, symphony_admin, token):
+    """The lookup as the people adapters use it: by username and by address; nobody found is a 204."""
+    symphony_admin.post("/users", json={"users": [{"username": "kim.lee", "email": "Kim.Lee@acme.example"}]})
+    config = bdk_config(symphony_url, os.environ["CONFORMANCE_SYMPHONY_BOT"], os.environ["CONFORMANCE_SYMPHONY_KEY"])
+    found = asyncio.run(bdk_lookup(config, token, email="kim.lee@acme.example", local=True))
+    assert [(u.username, u.email_address) for u in found.users] == [("kim.lee", "Kim.Lee@acme.example")]
+    by_name = asyncio.run(bdk_lookup(config, token, username="KIM.LEE,ghost", local=True))
+    assert [u.username for u in by_name.users] == ["kim.lee"] and by_name.errors[0].id == "ghost"
+    nobody = asyncio.run(bdk_lookup(config, token, username="mallory", local=True))
+    assert nobody is None  # the BDK's answer to the documented 204 "No user found."
