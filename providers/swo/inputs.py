@@ -7,17 +7,7 @@ from typing import Annotated, Optional
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import (
-    DESCRIPTION_MAX,
-    Description,
-    Name,
-    Namespace,
-    ResourceInputs,
-    no_hidden,
-    spec,
-    unique,
-    unique_people,
-)
+from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique, unique_people
 from .models import USER_ID, CreateUserGroupDto, IdRef, UpdateUserGroupDto
 
 AccountId = Annotated[str, StringConstraints(pattern=r"^ACC-\d{4}-\d{4}$")]

@@ -68,8 +68,8 @@ class PodPeople(PeopleAdapter):
 
     def unknown(self, group: str, values: list[str]) -> ProviderError:
         return ProviderError(f"{', '.join(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
-                             f"this pod, so not added to {group}; check the username (the users lookup matches it "
-                             "exactly, without case)")
+                             f"this pod, so not added to {group}; check the username or address (compared with the "
+                             "pod's own, without ASCII case)")
 
 
 class PodMembers(PodPeople):

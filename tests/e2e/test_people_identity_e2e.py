@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from tests.e2e.conftest import SWO_TOKEN
 from tests.e2e.test_symphony_members_e2e import active
 from tests.harness import ROOT, Emulators, PulumiProject, connection_config, swo_group, symphony_group
@@ -97,8 +95,3 @@ def test_hostile_ids_and_two_spellings_in_a_program_fail_preview_with_no_request
     assert writes(emu) == 0
     up = project.up()
     assert up.returncode != 0 and writes(emu) == 0 and active(emu, gid) == set()
-
-
-def test_stack_file_is_valid_yaml_for_the_lookalike_names():
-    # The names used above survive a YAML round trip as the harness writes stack files.
-    assert yaml.safe_load(yaml.safe_dump({"n": KELVIN}, allow_unicode=True)) == {"n": KELVIN}

@@ -162,7 +162,7 @@ def test_the_pods_204_no_user_found_is_the_one_line_not_a_user_error(rsps):
     Pod(rsps, ["alice"])
     result = configured(SymphonyUserGroupMembersProvider, SYM_CONFIG).check({}, sym_list(["mallory"]))
     assert reasons(result) == f"usernames: usernames: mallory is not a user of this pod, so not added to {SYM_GID}; " \
-                              "check the username (the users lookup matches it exactly, without case)"
+                              "check the username or address (compared with the pod's own, without ASCII case)"
     assert [c.response.status_code for c in rsps.calls] == [204]
 
 
