@@ -15,11 +15,15 @@ for made, entries in ((symphony, groups.symphony), (swo, groups.swo)):
         for resource_class, name, args, opts in entry.memberships(made[key].id):
             resource_class(name, args, opts)
 
+# Each group with the people its entry declares (members, assignees, users), as spelled.
+people = {("symphony", key): entry.people() for key, entry in groups.symphony}
+people.update({("swo", key): entry.people() for key, entry in groups.swo})
 pulumi.export("symphonyGroups", {
-    key: {"id": g.id, "name": g.name, "type": g.type, "area": g.area, "active": g.active}
+    key: {"id": g.id, "name": g.name, "type": g.type, "area": g.area, "active": g.active, **people["symphony", key]}
     for key, g in symphony.items()
 })
 pulumi.export("swoGroups", {
-    key: {"id": g.id, "name": g.name, "accountId": g.account_id, "revision": g.revision, "modules": g.modules}
+    key: {"id": g.id, "name": g.name, "accountId": g.account_id, "revision": g.revision, "modules": g.modules,
+          **people["swo", key]}
     for key, g in swo.items()
 })

@@ -236,7 +236,12 @@ class StackFile:
         buffer = io.StringIO()
         self.yaml.dump(self.doc, buffer)
         tmp = self.path.with_suffix(".yaml.tmp")
-        tmp.write_text(buffer.getvalue())
+        # The new file keeps the old one's mode (a 0600 stack file stays 0600); a new file is owner-only.
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o600
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "w") as out:
+            out.write(buffer.getvalue())
+        os.chmod(tmp, mode)  # whatever the umask took away
         os.replace(tmp, self.path)  # all or nothing: an interrupted run leaves the old file
 
 

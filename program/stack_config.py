@@ -119,6 +119,11 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
         None, description="pod usernames of the group's assignees, e.g. compliance officers "
                           "(`SymphonyUserGroupAssignment` each; other assignees are left alone)")
 
+    def people(self) -> dict[str, list[str]]:
+        """The people this entry declares, by kind (``members``, ``assignees``), as spelled, sorted."""
+        members = self.members.add if isinstance(self.members, AddMembers) else self.members
+        return {k: sorted(v) for k, v in (("members", members), ("assignees", self.assignees)) if v}
+
     def memberships(self, group_id: Any) -> list[Membership]:
         """The people resources this entry declares."""
         out: list[Membership] = []
@@ -156,6 +161,11 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
         None, description="account users by id (`USR-NNNN-NNNN`) or e-mail address: a list is the group's whole "
                           "list (`SwoUserGroupMembers`); `{add: [...]}` manages only those (`SwoUserGroupMember` "
                           "each); absent: users are not managed")
+
+    def people(self) -> dict[str, list[str]]:
+        """The users this entry declares, as spelled, sorted."""
+        users = self.users.add if isinstance(self.users, AddUsers) else self.users
+        return {"users": sorted(users)} if users else {}
 
     def memberships(self, group_id: Any) -> list[Membership]:
         """The people resources this entry declares."""

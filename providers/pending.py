@@ -51,9 +51,12 @@ def _load(path: Path) -> dict[str, float]:
 
 
 def _save(path: Path, data: dict[str, float]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # The journal names groups and accounts: owner-only, like the state it stands beside.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(json.dumps(data, ensure_ascii=False, indent=1))
     tmp.replace(path)
 
 

@@ -17,6 +17,14 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # The local stack's secrets are encrypted with this passphrase; real stacks should set their own.
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-local}
+# The local stack names no URL: the running local emulators' (this clone's ports) come from here.
+if [ -f "$_ug_root/.local/emulators.json" ]; then
+  _ug_sym=$(sed -n 's/.*"symphony": *"\([^"]*\)".*/\1/p' "$_ug_root/.local/emulators.json")
+  _ug_swo=$(sed -n 's/.*"swo": *"\([^"]*\)".*/\1/p' "$_ug_root/.local/emulators.json")
+  [ -n "$_ug_sym" ] && export SYMPHONY_POD_URL=${SYMPHONY_POD_URL:-$_ug_sym}
+  [ -n "$_ug_swo" ] && export SWO_API_URL=${SWO_API_URL:-$_ug_swo}
+  unset _ug_sym _ug_swo
+fi
 mkdir -p "$PULUMI_HOME"
-case "$PULUMI_BACKEND_URL" in file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;; esac
+case "$PULUMI_BACKEND_URL" in file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" && chmod 700 "${PULUMI_BACKEND_URL#file://}" ;; esac
 unset _ug_root _ug_pv _ug_cache

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# One command from a fresh clone to a working `pulumi up` on the local stack:
-# installs what is missing (virtualenv, requirements, the Pulumi CLI), starts the
-# local Symphony and SoftwareOne emulators, logs in to the local file backend,
-# runs `pulumi up` on the `local` stack and prints the groups it manages.
+# One command from a fresh clone to a working `pulumi up` on the local stack: installs what
+# the main job runs and nothing else (.venv with requirements.txt, the Pulumi CLI in the user's
+# cache folder), starts this clone's local Symphony and SoftwareOne emulators (with the local
+# stack's people), logs in to the local file backend under .local/, runs `pulumi up` on the
+# `local` stack and prints its groups and the people in them. No system package, no test library.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,7 +15,7 @@ pulumi login "$PULUMI_BACKEND_URL" >/dev/null
 pulumi stack select local --create --non-interactive >/dev/null
 pulumi up --yes --non-interactive --stack local
 echo
-echo "Groups managed by the local stack (pulumi stack output --json):"
+echo "Groups of the local stack and the people declared in them (pulumi stack output --json):"
 pulumi stack output --json --stack local
 echo
 echo "Next: source scripts/env.sh, then use pulumi preview / up / refresh / destroy --stack local."

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, and nothing twice: the project virtualenv with
-# requirements.txt, the official clients' virtualenv (scripts/setup-conformance.sh),
-# Debian's tinyproxy and PostgreSQL for the proxy and team-backend tests,
-# and the Pulumi CLI at the pinned version.
+# Installs what the program and the local emulators run, and nothing twice: the project
+# virtualenv (.venv) with requirements.txt, and the Pulumi CLI at the pinned version (in the
+# user's cache folder). No system package, no second interpreter, no test library: those are
+# scripts/setup-tests.sh's.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -11,13 +11,5 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $($python --version 2>&1)" >&2
   "$python" -m venv .venv
 fi
-stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing requirements.txt into .venv" >&2
-  .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
-  echo "$want" > "$stamp"
-fi
-bash scripts/setup-conformance.sh
-bash scripts/setup-packages.sh
+bash scripts/pip-sync.sh requirements.txt
 bash scripts/install-pulumi.sh >/dev/null

@@ -24,11 +24,11 @@ url() {
 }
 
 start() {
-  mkdir -p "$dir"
+  mkdir -p "$dir" && chmod 700 "$dir"
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     as_owner mkdir -p "$dir/data" "$dir/run"
-    head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$dir/password"
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$dir/password")
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
   fi
   if ! as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then

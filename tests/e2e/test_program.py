@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from emulators import local_people
 from tests.e2e.conftest import SWO_TOKEN
+from tests.e2e.test_symphony_members_e2e import active
 from tests.harness import ROOT, Emulators, PulumiProject, make_bot_key, swo_group
 
 LOCAL_STACK = ROOT / "stacks" / "Pulumi.local.yaml"
@@ -34,9 +36,10 @@ def test_shipped_local_stack(tmp_path: Path, local_emulators):
                        "symphony:botPrivateKeyPath": str(bot.private_path)}
     project.stack_file.write_text(yaml.safe_dump(stack, allow_unicode=True, sort_keys=False))
     project.run("stack", "init").ok()  # run() names the stack
+    local_people.seed(emu.symphony, emu.swo)  # what scripts/emulators.sh seeds into fresh local emulators
 
     preview = project.preview().ok()
-    assert "+ 7 to create" in preview.stdout  # six groups and the stack
+    assert "+ 11 to create" in preview.stdout  # six groups, four people resources and the stack
     assert emu.symphony.total("POST /pod") == 0 and emu.swo.total("POST") == 0
 
     project.up().ok()
@@ -50,13 +53,20 @@ def test_shipped_local_stack(tmp_path: Path, local_emulators):
     assert set(out) == {"symphonyGroups", "swoGroups"}
     assert set(out["symphonyGroups"]) == {g["key"] for g in declared["usergroups:symphonyGroups"]}
     for value in out["symphonyGroups"].values():
-        assert set(value) == {"id", "name", "type", "area", "active"} and value["active"] is True
+        assert set(value) - {"members", "assignees"} == {"id", "name", "type", "area", "active"} and value["active"]
     for value in out["swoGroups"].values():
-        assert set(value) == {"id", "name", "accountId", "revision", "modules"} and value["revision"] == 1
+        assert set(value) - {"users"} == {"id", "name", "accountId", "revision", "modules"} and value["revision"] == 1
+    # The first run shows who is in the groups, as declared.
+    assert out["symphonyGroups"]["emea-scope"]["members"] == ["alice.smith", "bob.jones"]
+    assert out["symphonyGroups"]["emea-scope"]["assignees"] == ["carol.officer"]
+    assert out["swoGroups"]["procurement"]["users"] == ["USR-1234-0001", "jane.doe@contoso.com"]
+    emea = out["symphonyGroups"]["emea-scope"]["id"]
+    assert active(emu, emea, token="unused") == {"alice.smith", "bob.jones"}
+    assert active(emu, emea, "assignments", token="unused") == {"carol.officer"}
     assert {v["id"] for v in out["swoGroups"].values()} == {g["id"] for g in managed}
 
     second = project.up().ok()
-    assert "7 unchanged" in second.stdout and "created" not in second.stdout.split("Resources:")[-1]
+    assert "11 unchanged" in second.stdout and "created" not in second.stdout.split("Resources:")[-1]
 
     project.destroy().ok()
     assert not any(g["active"] for g in emu.symphony.groups())

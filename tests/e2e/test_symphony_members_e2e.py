@@ -12,8 +12,8 @@ from tests.harness import Emulators, PulumiProject, symphony_group
 GROUPS = "/pod/v2/admin/usergroups"
 
 
-def active(emu: Emulators, gid: str, kind: str = "memberships") -> set[str]:
-    r = requests.get(f"{emu.symphony_url}{GROUPS}/{gid}/{kind}", headers={"sessionToken": SESSION_TOKEN},
+def active(emu: Emulators, gid: str, kind: str = "memberships", token: str = SESSION_TOKEN) -> set[str]:
+    r = requests.get(f"{emu.symphony_url}{GROUPS}/{gid}/{kind}", headers={"sessionToken": token},
                      params={"active": "true", "expand": "user", "limit": 100}, timeout=10)
     r.raise_for_status()
     return {m["user"]["username"] for m in r.json()["data"]}
