@@ -10,6 +10,7 @@ cd "$root"
 bash scripts/setup.sh
 source scripts/env.sh
 bash scripts/emulators.sh start
+source scripts/env.sh  # again: now it points the local stack at the emulators just started
 
 pulumi login "$PULUMI_BACKEND_URL" >/dev/null
 pulumi stack select local --create --non-interactive >/dev/null
