@@ -14,7 +14,10 @@ Network: each client goes through its connection's proxy (``providers.network``)
 unless ``NO_PROXY`` names the host, and verifies TLS against the public authorities
 plus the connection's CA bundle; verification is never off. Redirects are followed
 only to https (or loopback), and authentication headers are sent to the configured
-origin only: a redirect to any other scheme, host or port drops them.
+origin only: a redirect to any other scheme, host or port drops them. A write is never
+turned into a read (a 301/302/303 to a POST, PUT or DELETE fails, naming the request), and a
+request body never follows a redirect to another origin; a 307/308 to the same origin is
+followed with the same method and body.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from requests.utils import should_bypass_proxies
 from tenacity import (RetryCallState, Retrying, retry_if_exception, retry_if_result, stop_after_attempt,
                       stop_before_delay)
 
-from .config import Timeouts, is_loopback
+from .config import Timeouts, is_loopback, redact_url
 from .errors import ApiError, TransportError, redact
 from .network import Network
 
@@ -88,6 +91,7 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return (parts.scheme, (parts.hostname or "").lower(), port)
 
 
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # Every header either API authenticates with; none of them follows a redirect to another origin.
 CREDENTIAL_HEADERS = ("Authorization", "sessionToken", "keyManagerToken", "Proxy-Authorization")
 
@@ -98,6 +102,20 @@ class _OriginSession(requests.Session):
     def __init__(self, base_url: str) -> None:
         super().__init__()
         self._origin = _origin(base_url)
+
+    def rebuild_method(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        # A write is never turned into a read: requests would follow a 301/302/303 to a POST, PUT or DELETE
+        # as a GET, whose 200 would then pass for the write's success while nothing was written.
+        method = (prepared_request.method or "").upper()
+        target = redact_url(prepared_request.url or "")
+        if method in WRITES and response.status_code in (301, 302, 303):
+            raise RedirectRefused(f"the API answered {response.status_code} with a redirect to {target}, which would "
+                                  f"resend this {method} as a GET and lose the write; not followed")
+        # A body (the login's signed JWT, a write's data) never goes to another origin.
+        if prepared_request.body and _origin(prepared_request.url or "") != self._origin:
+            raise RedirectRefused(f"the API answered {response.status_code} with a redirect to {target}, another "
+                                  "origin; a request body is never sent there, so it was not followed")
+        super().rebuild_method(prepared_request, response)
 
     def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
         target = urlsplit(prepared_request.url or "")

@@ -125,3 +125,30 @@ def test_parse_retry_after():
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after(None) is None and parse_retry_after("soon") is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+@pytest.mark.parametrize("status", [301, 302, 303])
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_a_redirect_never_turns_a_write_into_a_read(rsps, status, method):
+    rsps.add(method, f"{URL}/groups/g1/memberships", status=status, headers={"Location": f"{URL}/elsewhere"})
+    rsps.add("GET", f"{URL}/elsewhere", json={"ok": True})
+    with pytest.raises(TransportError, match=f"answered {status} with a redirect to {URL}/elsewhere, which would "
+                                             f"resend this {method} as a GET"):
+        client().request(method, "/groups/g1/memberships", json=[{"username": "alice"}])
+    assert [c.request.method for c in rsps.calls] == [method]  # one attempt, never the GET
+
+
+def test_a_same_origin_307_is_followed_with_the_same_method_and_body(rsps):
+    rsps.add("PUT", f"{URL}/old", status=307, headers={"Location": f"{URL}/new"})
+    rsps.add("PUT", f"{URL}/new", json={"done": True})
+    assert client().request("PUT", "/old", json={"active": True}).json() == {"done": True}
+    assert [(c.request.method, c.request.body) for c in rsps.calls] == [("PUT", b'{"active": true}')] * 2
+
+
+def test_a_body_never_follows_a_redirect_to_another_origin(rsps):
+    rsps.add("POST", f"{URL}/login/pubkey/authenticate", status=307,
+             headers={"Location": "https://collector.example.test/steal"})
+    rsps.add("POST", "https://collector.example.test/steal", json={"token": "x"})
+    with pytest.raises(TransportError, match="another origin; a request body is never sent there"):
+        client().request("POST", "/login/pubkey/authenticate", json={"token": "signed.jwt.value"})
+    assert [c.request.url for c in rsps.calls] == [f"{URL}/login/pubkey/authenticate"]
