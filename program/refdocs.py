@@ -50,6 +50,7 @@ ENTRY_ROWS = {  # stack-config-only fields: (argument column, on change)
     "members": ("(`SymphonyUserGroupMembers` / `SymphonyUserGroupMember`)", "members added and deactivated; the "
                 "group is untouched"),
     "assignees": ("(`SymphonyUserGroupAssignment`)", "assignees added and deactivated one by one"),
+    "max_removals": ("(`max_removals` of the whole list)", "none: it guards the next update"),
 }
 
 

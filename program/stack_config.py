@@ -28,6 +28,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
 
 from providers import fields
+from providers.fields import REMOVALS_FLOOR, MaxRemovals
 from providers.errors import TAG_MARK, field_message, field_path
 from providers.config import redact_url
 from providers.swo import provider as swo_provider
@@ -110,7 +111,7 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
 
     kind = "symphonyGroups"
     args_class = SymphonyUserGroupArgs
-    entry_only = Entry.entry_only | {"members", "assignees"}  # the group's people are resources of their own
+    entry_only = Entry.entry_only | {"members", "assignees", "max_removals"}  # people are resources of their own
     members: Optional[Annotated[Union[Annotated[Usernames, LIST_FORM], Annotated[AddMembers, ADD_FORM]], LIST_OR_ADD]] = Field(
         None, description="pod usernames: a list is the group's whole member list (`SymphonyUserGroupMembers`); "
                           "`{add: [...]}` manages only those (`SymphonyUserGroupMember` each); absent: members "
@@ -118,6 +119,10 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
     assignees: Optional[Usernames] = Field(
         None, description="pod usernames of the group's assignees, e.g. compliance officers "
                           "(`SymphonyUserGroupAssignment` each; other assignees are left alone)")
+
+    max_removals: Optional[MaxRemovals] = Field(None, alias="maxRemovals", description=(
+        "the most people one `up` may remove from the whole list (`members: [...]` / `users: [...]`); default "
+        f"{REMOVALS_FLOOR} or a tenth of the list. More, or an emptied list, fails `preview` naming them"))
 
     def people(self) -> dict[str, list[str]]:
         """The people this entry declares, by kind (``members``, ``assignees``), as spelled, sorted."""
@@ -133,7 +138,8 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
                      self.options(f"/{name}")) for name in self.members.add]
         elif self.members is not None:
             out.append((SymphonyUserGroupMembers, self.key, SymphonyUserGroupMembersArgs(
-                group_id=group_id, usernames=self.members, connection=self.connection), self.options()))
+                group_id=group_id, usernames=self.members, max_removals=self.max_removals, connection=self.connection),
+                self.options()))
         out += [(SymphonyUserGroupAssignment, f"{self.key}/{name}",
                  SymphonyUserGroupAssignmentArgs(group_id=group_id, username=name, connection=self.connection),
                  self.options(f"/{name}")) for name in self.assignees or []]
@@ -156,11 +162,15 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
                               if name in SwoUserGroupInputs.model_fields else name)
     kind = "swoGroups"
     args_class = SwoUserGroupArgs
-    entry_only = Entry.entry_only | {"users"}  # the group's users are resources of their own
+    entry_only = Entry.entry_only | {"users", "max_removals"}  # the group's users are resources of their own
     users: Optional[Annotated[Union[Annotated[UserList, LIST_FORM], Annotated[AddUsers, ADD_FORM]], LIST_OR_ADD]] = Field(
         None, description="account users by id (`USR-NNNN-NNNN`) or e-mail address: a list is the group's whole "
                           "list (`SwoUserGroupMembers`); `{add: [...]}` manages only those (`SwoUserGroupMember` "
                           "each); absent: users are not managed")
+
+    max_removals: Optional[MaxRemovals] = Field(None, alias="maxRemovals", description=(
+        "the most people one `up` may remove from the whole list (`members: [...]` / `users: [...]`); default "
+        f"{REMOVALS_FLOOR} or a tenth of the list. More, or an emptied list, fails `preview` naming them"))
 
     def people(self) -> dict[str, list[str]]:
         """The users this entry declares, as spelled, sorted."""
@@ -177,8 +187,8 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
                                             connection=self.connection), self.options(f"/{user}"))
                     for user in self.users.add]
         return [(SwoUserGroupMembers, self.key, SwoUserGroupMembersArgs(
-            account_id=self.account_id, group_id=group_id, users=self.users, connection=self.connection),
-            self.options())]
+            account_id=self.account_id, group_id=group_id, users=self.users, max_removals=self.max_removals,
+            connection=self.connection), self.options())]
 
 
 class GroupConfig(BaseModel):

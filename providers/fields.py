@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any, Optional
 
-from pydantic import AfterValidator, BaseModel, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
 
 NAME_MAX = 255
 DESCRIPTION_MAX = 4000
@@ -136,3 +136,28 @@ class ResourceInputs(BaseModel):
     def label(self) -> str:
         """How messages name this object, e.g. ``'Operations'``."""
         return ", ".join(repr(v) for v in self.natural_key())
+
+
+# -- the mass-removal guard of whole people lists ---------------------------------------------
+REMOVALS_FLOOR = 10  # an update may remove this many people, or a tenth of the list if that is more
+
+
+def _whole_number(value: Any) -> Any:
+    # The engine hands every number over as a float: 10.0 is the 10 the program declared.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+MaxRemovals = Annotated[int, BeforeValidator(_whole_number), Field(ge=0)]
+
+
+def max_removals_field() -> Any:
+    """The ``max_removals`` input of every whole people list (one declaration for all of them)."""
+    return Field(None, **spec(
+        f"the most people one update may remove or deactivate; default {REMOVALS_FLOOR}, or a tenth of the list if "
+        "that is more. An update that removes more, or that empties a list, fails at preview, naming the people, "
+        "until this allows it", lifecycle=True))
+
+
+def removals_allowed(declared: Any, before: int) -> int:
+    """How many removals an update may make: the declared ``max_removals``, else the default."""
+    return int(declared) if declared is not None else max(REMOVALS_FLOOR, before // 10)

@@ -87,9 +87,11 @@ class PeopleAdapter(ABC):
     def parse_id(self, stored: Any) -> PersonId:
         """A person id as the state stores it (the engine keeps every number as a float)."""
 
-    def key(self, value: str) -> str:
-        """What two values naming one person have in common (the directory's key)."""
-        return value.casefold()
+    @staticmethod
+    def key(value: str) -> str:
+        """What two values naming one person have in common (the directory's key): exact by default;
+        an adapter says what its API's comparison is, never anything broader."""
+        return value
 
     @abstractmethod
     def unknown(self, group: str, values: list[str]) -> ProviderError:

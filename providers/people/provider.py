@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, ClassVar, Generic, TypeVar
 
-from pulumi.dynamic import CheckFailure
+from pulumi.dynamic import CheckFailure, DiffResult
 
 from ..errors import ProviderError
-from ..fields import ResourceInputs, fields_where
+from ..fields import ResourceInputs, fields_where, removals_allowed
 from ..lifecycle import Provider
 from ..notices import warn
 from .adapter import PeopleAdapter, PersonId
@@ -137,6 +137,24 @@ def one_person_twice(adapter: PeopleAdapter, group: str, own: list[str], others:
                                 f"{adapter.noun} ({person.id}) of {group}; declare each person once")
 
 
+def guard_removals(adapter: type[PeopleAdapter], what: str, before: Any, after: Any, allowed: Any) -> None:
+    """Refuses, at ``preview``, an update that would take out more people than ``max_removals`` allows,
+    or that would empty a list without ``max_removals`` saying so: a typo, a bad merge or a file that
+    came out empty must never silently take a group's people out."""
+    if not isinstance(before, list) or not isinstance(after, list) or any(not isinstance(v, str) for v in after):
+        return  # nothing stored yet, or the new list is not known at preview
+    kept = {adapter.key(v) for v in after}
+    removed = [v for v in before if isinstance(v, str) and adapter.key(v) not in kept]
+    limit = removals_allowed(allowed, len(before))
+    emptied = before and not after and (allowed is None or int(allowed) < len(removed))
+    if not emptied and len(removed) <= limit:
+        return
+    shown = ", ".join(removed[:20]) + (f" and {len(removed) - 20} more" if len(removed) > 20 else "")
+    why = "empties the list" if emptied else f"removes more than max_removals allows ({limit})"
+    raise ProviderError(f"{what}: this update {why}: {len(removed)} {adapter.noun}s would lose access ({shown}); "
+                        f"if that is intended, set max_removals to at least {len(removed)}")
+
+
 def conflict(adapter: type[PeopleAdapter]) -> str:
     """Why a whole list and additive resources of the adapter's people cannot share a group."""
     noun = adapter.noun
@@ -154,6 +172,13 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
 
     def holder(self, inputs: I) -> str:
         return f"the {self.adapter_class.noun} list"
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        result = super().diff(_id, olds, news)
+        if result.changes and not result.replaces:
+            guard_removals(self.adapter_class, f"{self.kind} of {olds.get('group_id') or _id}",
+                           olds.get(self.people_field), news.get(self.people_field), news.get("max_removals"))
+        return result
 
     def service(self, inputs: I) -> PeopleList[I]:
         return PeopleList(self.adapter(inputs), self.people_field, self.group_fields(), self.conflict)

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from ..fields import MaxRemovals, max_removals_field
 from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique, unique_people
 from .models import USER_ID, CreateUserGroupDto, IdRef, UpdateUserGroupDto
 
@@ -107,6 +108,8 @@ class SwoUserGroupMembersInputs(SwoGroupPeopleInputs):
     users: Annotated[list[UserReference], AfterValidator(unique_users)] = Field(
         **spec("account users by id (`USR-NNNN-NNNN`) or e-mail address; exactly these are in the group; no "
                "duplicates; order does not matter", unordered=True, people=True))
+
+    max_removals: Optional[MaxRemovals] = max_removals_field()
 
     def label(self) -> str:
         return f"users of {self.group_id} in {self.account_id}"

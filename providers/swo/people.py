@@ -65,7 +65,8 @@ class AccountUsers(PeopleAdapter):
     def parse_id(self, stored: Any) -> PersonId:
         return str(stored)
 
-    def key(self, value: str) -> str:
+    @staticmethod
+    def key(value: str) -> str:
         # Ids are compared as written; an address without regard to ASCII case, local part included,
         # as the platform's identity provider keeps addresses (nothing broader: no Unicode folding).
         return ascii_lower(value)

@@ -71,6 +71,7 @@ class SwoUserGroupMembersArgs:
     account_id: pulumi.Input[str]
     group_id: pulumi.Input[str]
     users: pulumi.Input[Sequence[pulumi.Input[str]]]
+    max_removals: Optional[pulumi.Input[int]] = None
     connection: Optional[pulumi.Input[str]] = None
 
 
@@ -86,6 +87,7 @@ class SwoUserGroupMembers(Resource, module="swo", name="UserGroupMembers"):
     users: pulumi.Output[list[str]]
     user_ids: pulumi.Output[list[str]]
     resolved: pulumi.Output[dict[str, str]]
+    max_removals: pulumi.Output[Optional[int]]
     connection: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: SwoUserGroupMembersArgs,

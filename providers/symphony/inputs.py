@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from ..fields import MaxRemovals, max_removals_field
 from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique_people
 from .models import UserGroupCreate, UserGroupUpdate
 
@@ -97,6 +98,8 @@ class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
     usernames: Usernames = Field(**spec("pod usernames or e-mail addresses; exactly these are the group's "
                                         "active members; no duplicates (however spelled) or blanks; order does not "
                                         "matter", unordered=True, people=True))
+
+    max_removals: Optional[MaxRemovals] = max_removals_field()
 
     def label(self) -> str:
         return f"members of {self.group_id}"

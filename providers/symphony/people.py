@@ -58,7 +58,8 @@ class PodPeople(PeopleAdapter):
     def remove(self, group_id: str, person_id: PersonId) -> None:
         self.client.set_link(group_id, self.kind, int(person_id), False)
 
-    def key(self, value: str) -> str:
+    @staticmethod
+    def key(value: str) -> str:
         # A username or an address, without regard to ASCII case (nothing broader: no Unicode folding).
         return ascii_lower(value)
 

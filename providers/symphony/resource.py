@@ -69,6 +69,7 @@ class SymphonyUserGroupMembersArgs:
 
     group_id: pulumi.Input[str]
     usernames: pulumi.Input[Sequence[pulumi.Input[str]]]
+    max_removals: Optional[pulumi.Input[int]] = None
     connection: Optional[pulumi.Input[str]] = None
 
 
@@ -83,6 +84,7 @@ class SymphonyUserGroupMembers(Resource, module="symphony", name="UserGroupMembe
     usernames: pulumi.Output[list[str]]
     user_ids: pulumi.Output[list[int]]
     resolved: pulumi.Output[dict[str, int]]
+    max_removals: pulumi.Output[Optional[int]]
     connection: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: SymphonyUserGroupMembersArgs,

@@ -275,3 +275,41 @@ def test_an_unknown_additive_person_fails_at_preview_even_for_a_group_still_to_b
     assert [f.property for f in result.failures] == [w.one_field]
     assert "not added to the new group" in result.failures[0].reason
     assert w.writes() == 0
+
+
+# -- nobody loses access by surprise -------------------------------------------------------------
+def many(w: World, n: int) -> list[str]:
+    return [f"extra{i:02d}" for i in range(n)]
+
+
+@pytest.mark.parametrize("name", LIST_WORLDS)
+def test_an_update_removing_more_than_the_limit_fails_at_preview_naming_them(rsps, name):
+    w = make(rsps, name)
+    provider = w.provider(w.list_cls)
+    before = {**w.list_props([*w.refs, *many(w, 8)]), "user_ids": []}  # 13 people
+    kept = w.list_props(w.refs[:2])  # 11 removed: over the default of 10
+    with pytest.raises(ProviderError, match=r"removes more than max_removals allows \(10\): 11 \w+s would lose "
+                                            r"access \(.*extra07\); if that is intended, set max_removals to at "
+                                            r"least 11"):
+        provider.diff(GID, before, kept)
+    assert provider.diff(GID, before, {**kept, "max_removals": 11.0}).changes  # allowed, as the engine sends it
+    assert provider.diff(GID, before, w.list_props([*w.refs, *many(w, 3)])).changes  # 5 removed: under the limit
+    assert not rsps.calls  # diff asks nothing
+
+
+@pytest.mark.parametrize("name", LIST_WORLDS)
+def test_emptying_a_list_fails_at_preview_unless_max_removals_allows_it(rsps, name):
+    w = make(rsps, name)
+    provider = w.provider(w.list_cls)
+    before = w.list_props(w.refs[:2])
+    with pytest.raises(ProviderError, match=r"empties the list: 2 \w+s would lose access"):
+        provider.diff(GID, before, w.list_props([]))
+    assert provider.diff(GID, before, {**w.list_props([]), "max_removals": 2}).changes
+
+
+@pytest.mark.parametrize("name", LIST_WORLDS)
+def test_a_respelling_is_no_removal(rsps, name):
+    w = make(rsps, name)
+    provider = w.provider(w.list_cls)
+    people = [*w.refs, *many(w, 10)]
+    provider.diff(GID, w.list_props(people), w.list_props([p.upper() if "@" in p else p for p in people]))
