@@ -22,6 +22,7 @@ from ..lifecycle import Service
 from .adapter import PeopleAdapter, Person, PersonId
 from .claims import ADD, LIST, claims, leave_claimed
 from .directory import directory
+from .journal import WriteJournal
 from .writes import write_each
 
 I = TypeVar("I", bound=ResourceInputs)
@@ -56,8 +57,10 @@ def remove_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) 
 class _People(Service[I], Generic[I]):
     """What both services know: the adapter, the inputs' people field and the group's own fields."""
 
-    def __init__(self, adapter: PeopleAdapter, field: str, group_fields: tuple[str, ...], conflict: str) -> None:
+    def __init__(self, adapter: PeopleAdapter, field: str, group_fields: tuple[str, ...], conflict: str,
+                 journal: WriteJournal | None = None) -> None:
         self.adapter, self.field, self.group_fields, self.conflict = adapter, field, group_fields, conflict
+        self.journal = journal or WriteJournal(("people", *adapter.scope))
 
     def _group(self, source: Any) -> dict[str, Any]:
         get = source.get if isinstance(source, dict) else lambda f: getattr(source, f, None)
@@ -78,7 +81,8 @@ class PeopleList(_People[I], Generic[I]):
         current = self.adapter.current(group_id)
         if current is None:
             raise ProviderError(f"group {group_id} does not exist in {self.adapter.where}")
-        self._apply(group_id, values, {p.id for p in current}, resolved)
+        with self.journal.writing(group_id):
+            self._apply(group_id, values, {p.id for p in current}, resolved)
         return self._outputs(inputs, values, resolved)
 
     def update(self, id_: str, inputs: I, olds: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +92,10 @@ class PeopleList(_People[I], Generic[I]):
         known = {v: self.adapter.parse_id(p) for v, p in (olds.get("resolved") or {}).items() if v in values}
         resolved = resolve(self.adapter, group_id, values, known)
         before = {self.adapter.parse_id(p) for p in olds.get("user_ids") or []}
-        self._apply(group_id, values, before, resolved)
+        if self.journal.unsettled(group_id):  # an earlier write did not finish: the state may be wrong
+            before = {p.id for p in self.adapter.current(group_id) or []}
+        with self.journal.writing(group_id):
+            self._apply(group_id, values, before, resolved)
         return self._outputs(inputs, values, resolved)
 
     def _apply(self, group_id: str, values: list[str], before: set[PersonId],
@@ -106,6 +113,7 @@ class PeopleList(_People[I], Generic[I]):
     def get(self, id_: str, inputs: I, stored: dict[str, Any]) -> dict[str, Any] | None:
         group_id = getattr(inputs, "group_id")
         people = self.adapter.read(group_id)
+        self.journal.settle(group_id)  # what was just read is the truth, once no late write can land
         if people is None:
             return None
         resolved = {v: self.adapter.parse_id(p) for v, p in (stored.get("resolved") or {}).items()}
@@ -119,6 +127,10 @@ class PeopleList(_People[I], Generic[I]):
         group_id = outputs["group_id"]
         declared = {str(self.adapter.parse_id(p)) for p in (outputs.get("resolved") or {}).values()}
         managed = {self.adapter.parse_id(p) for p in leave_claimed(self.adapter.scope, group_id, declared, LIST)}
+        with self.journal.writing(group_id):
+            self._remove_all(group_id, managed)
+
+    def _remove_all(self, group_id: str, managed: set[PersonId]) -> None:
         bulk = self.adapter.bulk_from
         if bulk is None or len(managed) < bulk:
             remove_each(self.adapter, group_id, managed)

@@ -7,6 +7,8 @@ from typing import Any, Callable, ClassVar, Generic, TypeVar
 from pulumi.dynamic import CheckFailure, DiffResult
 
 from ..errors import ProviderError
+from .. import pending
+from ..config import Settings
 from ..fields import ResourceInputs, fields_where, removals_allowed
 from ..lifecycle import Provider
 from ..notices import warn
@@ -14,6 +16,7 @@ from .adapter import PeopleAdapter, PersonId
 from .declarations import declarations
 from .directory import directory
 from .engine import OnePerson, PeopleList
+from .journal import WriteJournal
 
 I = TypeVar("I", bound=ResourceInputs)
 
@@ -173,15 +176,25 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
     def holder(self, inputs: I) -> str:
         return f"the {self.adapter_class.noun} list"
 
+    def journal(self, connection: str) -> WriteJournal:
+        """The unfinished writes of this kind in the connection (the window is ``<ns>:pendingWindow``)."""
+        window = Settings(connection, self.config).number("pendingWindow", pending.DEFAULT_WINDOW)
+        return WriteJournal(("people", type(self).__name__, connection), window)
+
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         result = super().diff(_id, olds, news)
+        connection = str(olds.get("connection") or self.inputs_model.model_fields["connection"].default)
+        if not result.changes and self.journal(connection).unsettled(str(olds.get("group_id") or _id)):
+            # An earlier write did not finish: only an update that plans from the live people can tell.
+            result = DiffResult(changes=True, replaces=[], stables=[], delete_before_replace=False)
         if result.changes and not result.replaces:
             guard_removals(self.adapter_class, f"{self.kind} of {olds.get('group_id') or _id}",
                            olds.get(self.people_field), news.get(self.people_field), news.get("max_removals"))
         return result
 
     def service(self, inputs: I) -> PeopleList[I]:
-        return PeopleList(self.adapter(inputs), self.people_field, self.group_fields(), self.conflict)
+        return PeopleList(self.adapter(inputs), self.people_field, self.group_fields(), self.conflict,
+                          self.journal(inputs.connection))
 
 
 class OnePersonProvider(PeopleProvider[I], Generic[I]):

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import time
+
 import pytest
 import responses
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
-from providers import cache
+from providers import cache, pending
 from providers.errors import ProviderError
 from providers.swo.members import SwoUserGroupMemberProvider, SwoUserGroupMembersProvider
 from providers.symphony.members import (
@@ -313,3 +315,43 @@ def test_a_respelling_is_no_removal(rsps, name):
     provider = w.provider(w.list_cls)
     people = [*w.refs, *many(w, 10)]
     provider.diff(GID, w.list_props(people), w.list_props([p.upper() if "@" in p else p for p in people]))
+
+
+# -- a write that did not finish -----------------------------------------------------------------
+def test_a_delete_that_failed_part_way_is_planned_from_the_live_people_next_run(rsps):
+    from tests.unit.people_fakes import Tenant
+    cache.clear()
+    emails = {f"USR-1234-000{i}": f"user{i}@contoso.com" for i in (1, 2)}
+    # USR-1234-0002 has this group only: the platform refuses to take it out ("at least one group").
+    tenant = Tenant(rsps, emails, {"USR-1234-0001": {"UGR-0000-0001", GID}, "USR-1234-0002": {GID}})
+    w = World("swo", SwoUserGroupMemberProvider, SwoUserGroupMembersProvider, SWO_CONFIG,
+              {"account_id": ACC, "group_id": GID, "connection": "swo"}, "users", "user", list(emails),
+              members=lambda: {u for u, gs in tenant.groups.items() if GID in gs}, put_in=lambda r: None,
+              take_out=lambda r: None, drop_next_write=lambda: None, rsps=rsps)
+    props = w.list_props(list(emails))
+    outs = {**props, **w.provider(w.list_cls).create(props).outs}
+    new_run()
+    with pytest.raises(ProviderError, match="at least one user group"):
+        w.provider(w.list_cls).delete(GID, outs)  # USR-1234-0001 is out, USR-1234-0002 stays: the state says both
+    assert w.members() == {"USR-1234-0002"}
+    new_run()  # the entry is put back: the state alone would say "no changes"
+    provider = w.provider(w.list_cls)
+    assert provider.diff(GID, outs, props).changes
+    provider.update(GID, outs, props)
+    assert w.members() == set(emails)
+
+
+def test_the_journal_settles_once_no_late_write_can_land(rsps):
+    w = make(rsps, "symphony-members")
+    config = {**w.config, "symphony:pendingWindow": "0"}
+    w.config = config
+    outs = w.provider(w.list_cls).create(w.list_props(w.refs[:2])).outs
+    provider = w.provider(w.list_cls)
+    pending.record(("people", type(provider).__name__, "symphony"), SYM_GID, time.time() - 60)  # a failed run
+    new_run()
+    assert w.provider(w.list_cls).diff(SYM_GID, outs, w.list_props(w.refs[:2])).changes
+    w.take_out(w.refs[0])  # what that run's late write did
+    w.provider(w.list_cls).update(SYM_GID, outs, w.list_props(w.refs[:2]))
+    assert w.members() == set(w.refs[:2])  # planned from the live people: put back
+    new_run()
+    assert not w.provider(w.list_cls).diff(SYM_GID, outs, w.list_props(w.refs[:2])).changes  # settled

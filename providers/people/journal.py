@@ -1,0 +1,46 @@
+"""People writes that did not finish: the group whose last write failed part-way or had no answer.
+
+A write that failed may still be committed by the server later (a slow commit past the read
+timeout), and a delete that failed part-way has removed some people while the state still lists
+them. Either way the stored state no longer says who is in the group. The group is recorded in
+the project's journal (``providers.pending``) with the time the writes began; every later run
+until ``<ns>:pendingWindow`` seconds have passed since then plans from the group's live people,
+not from the state, and the first run after that settles it. So nobody stays removed, or comes
+back, behind a plan that says "no changes".
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+from .. import pending
+
+
+class WriteJournal:
+    """The unfinished people writes of one kind in one connection."""
+
+    def __init__(self, scope: tuple[str, ...], window: float = pending.DEFAULT_WINDOW) -> None:
+        self.scope, self.window = scope, window
+
+    def unsettled(self, group_id: str) -> bool:
+        """Whether the stored state of the group's people cannot be trusted (plan from the live people)."""
+        return pending.attempted(self.scope, group_id) is not None
+
+    @contextmanager
+    def writing(self, group_id: str) -> Iterator[None]:
+        """Records the group when the writes inside fail (after a live plan, the record stays for the window)."""
+        started = time.time()
+        try:
+            yield
+        except Exception:
+            pending.record(self.scope, group_id, min(started, pending.attempted(self.scope, group_id) or started))
+            raise
+        self.settle(group_id)
+
+    def settle(self, group_id: str) -> None:
+        """Forgets the group once no write of the failed run can still land (the window has passed)."""
+        attempted = pending.attempted(self.scope, group_id)
+        if attempted is not None and time.time() - attempted >= self.window:
+            pending.settle(self.scope, group_id)
