@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
-from ..errors import ProviderError
+from ..errors import ApiError, ProviderError
 from ..lifecycle import Api
 
 PersonId = Union[int, str]
@@ -82,6 +82,10 @@ class PeopleAdapter(ABC):
     def replace_all(self, group_id: str, names: list[str]) -> None:
         """Exactly these people (by name) in the group, in one write (only where ``bulk_from`` is set)."""
         raise ProviderError(f"the API has no replace-all of a group's {self.noun}s")
+
+    def needs_another_group(self, refusal: ApiError) -> bool:
+        """Whether the API refused a removal only because the person would be left in no group."""
+        return False
 
     @abstractmethod
     def parse_id(self, stored: Any) -> PersonId:

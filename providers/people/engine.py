@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import Any, Generic, Iterable, TypeVar
 
-from ..errors import ProviderError
+from ..errors import ApiError, ProviderError
 from ..fields import ResourceInputs
 from ..lifecycle import Service
 from .adapter import PeopleAdapter, Person, PersonId
+from .arrivals import arrivals
 from .claims import ADD, LIST, claims, leave_claimed
 from .directory import directory
 from .journal import WriteJournal
@@ -46,12 +47,24 @@ def resolve(adapter: PeopleAdapter, group: str, values: list[str],
 
 
 def add_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) -> None:
-    write_each(f"adding {adapter.noun}", group_id, ids, lambda p: adapter.add(group_id, p))
+    def add(person: PersonId) -> None:
+        adapter.add(group_id, person)
+        arrivals(adapter.scope).arrived(person, group_id)
+
+    write_each(f"adding {adapter.noun}", group_id, ids, add)
 
 
 def remove_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) -> None:
-    write_each(f"{adapter.removing} {adapter.noun}", group_id, ids, lambda p: adapter.remove(group_id, p),
-               done_on=adapter.gone_on_remove)
+    def remove(person: PersonId) -> None:
+        try:
+            adapter.remove(group_id, person)
+        except ApiError as exc:
+            # The API keeps everyone in some group: a move within this run waits for the add, then goes on.
+            if not adapter.needs_another_group(exc) or not arrivals(adapter.scope).wait_elsewhere(person, group_id):
+                raise
+            adapter.remove(group_id, person)
+
+    write_each(f"{adapter.removing} {adapter.noun}", group_id, ids, remove, done_on=adapter.gone_on_remove)
 
 
 class _People(Service[I], Generic[I]):

@@ -13,6 +13,7 @@ from ..fields import ResourceInputs, fields_where, removals_allowed
 from ..lifecycle import Provider
 from ..notices import warn
 from .adapter import PeopleAdapter, PersonId
+from .arrivals import arrivals
 from .declarations import declarations
 from .directory import directory
 from .engine import OnePerson, PeopleList
@@ -114,10 +115,17 @@ class PeopleProvider(Provider[I], Generic[I]):
         return failures
 
     def _check_known(self, adapter: PeopleAdapter, group: str, values: list[str]) -> list[CheckFailure]:
+        """Refuses the values nobody has; announces the others as this run's additions to ``group``."""
         if not values:
             return []
-        return check_people(self.people_field, group, lambda: directory(adapter).resolve(adapter, values)[1],
-                            adapter.unknown)
+
+        def missing() -> list[str]:
+            found, unknown = directory(adapter).resolve(adapter, values)
+            for person in found.values():
+                arrivals(adapter.scope).announce(person.id, group)
+            return unknown
+
+        return check_people(self.people_field, group, missing, adapter.unknown)
 
 
 def one_person_twice(adapter: PeopleAdapter, group: str, own: list[str], others: dict[str, str],

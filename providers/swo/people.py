@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ProviderError
+from ..errors import ApiError, ProviderError
 from ..people import PeopleAdapter, Person, PersonId
 from .client import SwoClient
 from ..fields import ascii_lower
@@ -64,6 +64,10 @@ class AccountUsers(PeopleAdapter):
 
     def parse_id(self, stored: Any) -> PersonId:
         return str(stored)
+
+    def needs_another_group(self, refusal: ApiError) -> bool:
+        # "An account user must belong to at least one user group." (the platform's 400)
+        return refusal.status == 400 and "at least one" in str(refusal).lower()
 
     @staticmethod
     def key(value: str) -> str:

@@ -25,6 +25,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr("providers.http.time.sleep", sleep)
     monkeypatch.setattr("providers.creation.time.sleep", sleep)
     monkeypatch.setattr("tenacity.nap.time.sleep", sleep)
+    monkeypatch.setattr("providers.people.arrivals.APPEAR_WITHIN", 0.2)  # a refused removal waits briefly
     monkeypatch.setattr(tenacity, "time", types.SimpleNamespace(monotonic=lambda: clock[0], sleep=sleep))
     return waits
 

@@ -355,3 +355,46 @@ def test_the_journal_settles_once_no_late_write_can_land(rsps):
     assert w.members() == set(w.refs[:2])  # planned from the live people: put back
     new_run()
     assert not w.provider(w.list_cls).diff(SYM_GID, outs, w.list_props(w.refs[:2])).changes  # settled
+
+
+def test_a_user_moved_between_two_groups_is_added_before_being_removed_whatever_the_order(rsps):
+    import threading
+    from tests.unit.people_fakes import Tenant
+    cache.clear()
+    other = "UGR-3333-4444"
+    # Jane's only group is GID; the run moves her to the other group, and the engine starts the removal first.
+    tenant = Tenant(rsps, {"USR-1234-0001": "jane@contoso.com", "USR-1234-0002": "joe@contoso.com"},
+                    {"USR-1234-0001": {GID}, "USR-1234-0002": {GID, "UGR-0000-0001"}})
+    def props(group, users):
+        return {"account_id": ACC, "group_id": group, "users": users, "connection": "swo"}
+    old = {**props(GID, ["USR-1234-0001", "USR-1234-0002"]), "user_ids": ["USR-1234-0001", "USR-1234-0002"],
+           "resolved": {"USR-1234-0001": "USR-1234-0001", "USR-1234-0002": "USR-1234-0002"}, "id": GID}
+    leaving, joining = (SwoUserGroupMembersProvider(), SwoUserGroupMembersProvider())
+    for p in (leaving, joining):
+        p.configure(ConfigureRequest(Config(SWO_CONFIG, "usergroups")))
+    assert not joining.check({}, props(other, ["jane@contoso.com"])).failures  # announces jane's arrival
+    errors: list[Exception] = []
+    def remove_first() -> None:
+        try:
+            leaving.update(GID, old, props(GID, ["USR-1234-0002"]))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+    first = threading.Thread(target=remove_first)
+    first.start()
+    time.sleep(0.1)  # the removal is refused ("at least one group") and waits
+    joining.create(props(other, ["jane@contoso.com"]))
+    first.join(10)
+    assert not errors, errors
+    assert tenant.groups["USR-1234-0001"] == {other}
+
+
+def test_a_removal_refused_for_the_last_group_with_no_move_in_the_run_still_fails_naming_the_user(rsps):
+    from tests.unit.people_fakes import Tenant
+    cache.clear()
+    Tenant(rsps, {"USR-1234-0001": "jane@contoso.com"}, {"USR-1234-0001": {GID}})
+    provider = SwoUserGroupMembersProvider()
+    provider.configure(ConfigureRequest(Config(SWO_CONFIG, "usergroups")))
+    old = {"account_id": ACC, "group_id": GID, "users": ["USR-1234-0001"], "connection": "swo", "id": GID,
+           "user_ids": ["USR-1234-0001"], "resolved": {"USR-1234-0001": "USR-1234-0001"}}
+    with pytest.raises(ProviderError, match="removing user USR-1234-0001 from group UGR-1111-2222: .*at least one"):
+        provider.update(GID, old, {**old, "users": [], "max_removals": 1})
