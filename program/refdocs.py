@@ -51,6 +51,7 @@ ENTRY_ROWS = {  # stack-config-only fields: (argument column, on change)
                 "group is untouched"),
     "assignees": ("(`SymphonyUserGroupAssignment`)", "assignees added and deactivated one by one"),
     "max_removals": ("(`max_removals` of the whole list)", "none: it guards the next update"),
+    "retain_people": ("(`retainOnDelete` of the people resources)", "the people resources' option; no request"),
 }
 
 

@@ -74,9 +74,12 @@ class Entry(BaseModel):
 
     kind: ClassVar[str]
     args_class: ClassVar[type]
-    entry_only: ClassVar[frozenset[str]] = frozenset({"key", "former_keys"})  # not arguments of the resource
+    entry_only: ClassVar[frozenset[str]] = frozenset({"key", "former_keys", "retain_people"})  # not arguments
     key: Key = Field(description=KEY_RULE)
     former_keys: list[Key] = Field(default=[], alias="formerKeys", description=FORMER_KEYS_RULE)
+    retain_people: bool = Field(False, alias="retainPeople", description=(
+        "leave the entry's people in place when their resources leave the stack (Pulumi's `retainOnDelete`): "
+        "set it, run `pulumi up`, then a removed `members`/`users`/`assignees` key stops managing them"))
 
     def args(self) -> Any:
         return self.args_class(**self.model_dump(exclude=set(self.entry_only)))
@@ -89,6 +92,20 @@ class Entry(BaseModel):
     def options(self, suffix: str = "") -> pulumi.ResourceOptions:
         # An alias per former key: the engine moves the resource to its new name (no create, no delete).
         return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=k + suffix) for k in self.former_keys])
+
+    def people_options(self, suffix: str = "") -> pulumi.ResourceOptions:
+        """The options of the entry's people resources: its aliases, and ``retainPeople``."""
+        return pulumi.ResourceOptions.merge(self.options(suffix),
+                                            pulumi.ResourceOptions(retain_on_delete=self.retain_people or None))
+
+    def exported_people(self) -> dict[str, Any]:
+        """The people as the group's export shows them (and ``retainPeople`` when set)."""
+        people: dict[str, Any] = dict(self.people())
+        return {**people, **({"retainPeople": True} if self.retain_people else {})}
+
+    def people(self) -> dict[str, list[str]]:
+        """The people this entry declares, by kind, as spelled, sorted."""
+        return {}
 
 
 # A people field is either a whole list or ``{add: [...]}``; errors name the field, not the form tried.
@@ -127,7 +144,7 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
     def people(self) -> dict[str, list[str]]:
         """The people this entry declares, by kind (``members``, ``assignees``), as spelled, sorted."""
         members = self.members.add if isinstance(self.members, AddMembers) else self.members
-        return {k: sorted(v) for k, v in (("members", members), ("assignees", self.assignees)) if v}
+        return {k: sorted(v) for k, v in (("members", members), ("assignees", self.assignees)) if v is not None}
 
     def memberships(self, group_id: Any) -> list[Membership]:
         """The people resources this entry declares."""
@@ -135,14 +152,14 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
         if isinstance(self.members, AddMembers):
             out += [(SymphonyUserGroupMember, f"{self.key}/{name}",
                      SymphonyUserGroupMemberArgs(group_id=group_id, username=name, connection=self.connection),
-                     self.options(f"/{name}")) for name in self.members.add]
+                     self.people_options(f"/{name}")) for name in self.members.add]
         elif self.members is not None:
             out.append((SymphonyUserGroupMembers, self.key, SymphonyUserGroupMembersArgs(
                 group_id=group_id, usernames=self.members, max_removals=self.max_removals, connection=self.connection),
-                self.options()))
+                self.people_options()))
         out += [(SymphonyUserGroupAssignment, f"{self.key}/{name}",
                  SymphonyUserGroupAssignmentArgs(group_id=group_id, username=name, connection=self.connection),
-                 self.options(f"/{name}")) for name in self.assignees or []]
+                 self.people_options(f"/{name}")) for name in self.assignees or []]
         return out
 
 
@@ -175,7 +192,7 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
     def people(self) -> dict[str, list[str]]:
         """The users this entry declares, as spelled, sorted."""
         users = self.users.add if isinstance(self.users, AddUsers) else self.users
-        return {"users": sorted(users)} if users else {}
+        return {"users": sorted(users)} if users is not None else {}
 
     def memberships(self, group_id: Any) -> list[Membership]:
         """The people resources this entry declares."""
@@ -184,11 +201,11 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
         if isinstance(self.users, AddUsers):
             return [(SwoUserGroupMember, f"{self.key}/{user}",
                      SwoUserGroupMemberArgs(account_id=self.account_id, group_id=group_id, user=user,
-                                            connection=self.connection), self.options(f"/{user}"))
+                                            connection=self.connection), self.people_options(f"/{user}"))
                     for user in self.users.add]
         return [(SwoUserGroupMembers, self.key, SwoUserGroupMembersArgs(
             account_id=self.account_id, group_id=group_id, users=self.users, max_removals=self.max_removals,
-            connection=self.connection), self.options())]
+            connection=self.connection), self.people_options())]
 
 
 class GroupConfig(BaseModel):

@@ -39,3 +39,42 @@ def test_mass_removal_and_emptying_fail_preview_naming_people_until_allowed(proj
                        swo=[swo_group("buy", "Buyers", users=[], maxRemovals=3)])
     project.up().ok()
     assert active(emu, desk) == {names[0]} and in_group(emu, buy) == set()
+
+
+def test_removing_a_people_key_fails_preview_until_the_entry_says_what_it_means(project: PulumiProject,
+                                                                              emu: Emulators):
+    emu.symphony.seed_pod_users(["alice.smith", "bob.jones", "carol.officer"])
+    (kim,) = emu.swo.seed_users(ACC, [{"email": "kim.lee@contoso.com"}])
+    project.set_groups(symphony=[symphony_group("emea", "EMEA", members=["alice.smith", "bob.jones"],
+                                                assignees=["carol.officer"])],
+                       swo=[swo_group("ops", "Ops", users=[kim["id"]])])
+    project.up().ok()
+    out = project.outputs()
+    emea, ops = out["symphonyGroups"]["emea"]["id"], out["swoGroups"]["ops"]["id"]
+
+    # The keys deleted (a careless edit): preview names the entries and the people, and nothing is written.
+    project.set_groups(symphony=[symphony_group("emea", "EMEA")], swo=[swo_group("ops", "Ops")])
+    emu.symphony.reset_counts()
+    emu.swo.reset_counts()
+    preview = project.preview()
+    assert preview.returncode != 0, preview.output
+    assert "('emea'): members: removing the key would take 2 members out of the group (alice.smith, bob.jones)" \
+        in preview.output
+    assert "('emea'): assignees: removing the key would take 1 assignees" in preview.output
+    assert f"('ops'): users: removing the key would take 1 users out of the group ({kim['id']})" in preview.output
+    assert project.up().returncode != 0 and writes(emu) == 0
+    assert active(emu, emea) == {"alice.smith", "bob.jones"} and in_group(emu, ops) == {kim["id"]}
+
+    # Stop managing the members but leave them in place: retainPeople first, then the key goes.
+    project.set_groups(symphony=[symphony_group("emea", "EMEA", members=["alice.smith", "bob.jones"],
+                                                assignees=["carol.officer"], retainPeople=True)],
+                       swo=[swo_group("ops", "Ops", users=[kim["id"]])])
+    project.up().ok()
+    project.set_groups(symphony=[symphony_group("emea", "EMEA", retainPeople=True)],
+                       swo=[swo_group("ops", "Ops", users=[], maxRemovals=1)])
+    project.up().ok()
+    assert active(emu, emea) == {"alice.smith", "bob.jones"}  # left in place, no longer managed
+    assert active(emu, emea, "assignments") == {"carol.officer"}
+    assert in_group(emu, ops) == set()  # removed, as the entry said
+    assert not [r for r in project.resources() if r["type"].endswith(("UserGroupMembers", "UserGroupAssignment"))
+                and "emea" in r["urn"]]
