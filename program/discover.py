@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -32,9 +32,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from program.stack_config import PROJECT, slug
+from program.stack_config import PROJECT, SwoGroupEntry, SymphonyGroupEntry, slug
 from providers import fields
-from providers.errors import ProviderError
+from providers.errors import ProviderError, field_message, field_path
 from providers.swo.inputs import SwoUserGroupInputs
 from providers.symphony.inputs import SymphonyUserGroupInputs
 
@@ -111,6 +111,7 @@ def symphony_groups(client: Any, connection: str, types: list[str], include_inac
                 f.left_out = f"inactive, and an active group ({twins[0]}) has this name"
             else:
                 f.entry = _symphony_entry(client, g, connection)
+                f.left_out = cannot_declare(SymphonyGroupEntry, f.entry)
             found.append(f)
     return found
 
@@ -126,6 +127,25 @@ def natural_key(model: type[BaseModel], values: Mapping[str, Any]) -> tuple[str,
                *(f for f in key if f not in fields.fields_where(model, "replace"))]
     return tuple(str(values.get(f) if values.get(f) not in (None, "") else model.model_fields[f].default)
                  for f in ordered)
+
+
+def cannot_declare(entry_model: type[BaseModel], entry: dict[str, Any]) -> str | None:
+    """Why a group as the tenant has it cannot be declared (a name with a control character, say), so that
+    discover never writes an entry the next `preview` refuses; ``None`` when it can."""
+    try:
+        entry_model.model_validate({"key": "discovered", **{k: _plain(v) for k, v in entry.items()}})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        return (f"{field_path(err['loc'])}: {field_message(err, 'field')}; fix it in the portal, then run discover "
+                "again")
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """YAML's quoted scalars as plain strings, for validation."""
+    if isinstance(value, str):
+        return str(value)
+    return [_plain(v) for v in value] if isinstance(value, list) else value
 
 
 def declared_fields(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
@@ -175,6 +195,7 @@ def swo_groups(client: Any, connection: str, accounts: list[str],
             f.left_out = f"{len(twins)} groups of {g.account.id} have this name ({', '.join(twins)})"
         else:
             f.entry = _swo_entry(client, g, connection)
+            f.left_out = cannot_declare(SwoGroupEntry, f.entry)
         found.append(f)
     return found
 

@@ -74,23 +74,26 @@ def test_discover_adopt_without_writes_then_no_op_then_drift(project: PulumiProj
     assert dry.returncode == 2, dry.stderr
     assert project.stack_file.read_text() == text  # a dry run changes nothing
     planned = yaml.safe_load(dry.stdout)
-    assert len(planned["usergroups:symphonyGroups"]) == 100 and len(planned["usergroups:swoGroups"]) == 98
+    # Each API has one group named with a tab, which no stack entry may hold: left out, saying why.
+    assert len(planned["usergroups:symphonyGroups"]) == 99 and len(planned["usergroups:swoGroups"]) == 97
 
     result = run_discover(project)
     assert result.returncode == 0, result.stderr
     assert "already declared" in result.stderr and "left out" in result.stderr
-    for why in ("default group", "2 groups of ACC-1234-5678 have this name", "inactive"):
+    for why in ("default group", "2 groups of ACC-1234-5678 have this name", "inactive",
+                "name: holds the invisible or control character U+0009"):
         assert why in result.stderr, why
     written = project.stack_file.read_text()
     assert "# kept: a comment written by hand" in written
     config = yaml.safe_load(written)["config"]
     sym = {e["name"]: e for e in config["usergroups:symphonyGroups"]}
     swo = {e["name"]: e for e in config["usergroups:swoGroups"]}
-    assert set(AWKWARD) <= set(sym) and set(AWKWARD) <= set(swo)  # every awkward name read back exactly
+    declarable = set(AWKWARD) - {"tab\there"}
+    assert declarable <= set(sym) and declarable <= set(swo)  # every awkward name read back exactly
     assert sym["yes"]["members"] == ["alice.smith", "bob.jones"] and sym["yes"]["assignees"] == ["carol.officer"]
     assert len(swo["Team 030"]["users"]) == 2 and all(e["adopt"] is True for e in sym.values())
     assert "Retired" not in sym and "Twin" not in swo and swo["Team 050"]["key"] == "team-050"
-    assert len({e["key"] for e in config["usergroups:swoGroups"]}) == 99  # keys unique, the hand-written one kept
+    assert len({e["key"] for e in config["usergroups:swoGroups"]}) == 98  # keys unique, the hand-written one kept
 
     again = run_discover(project, "--detailed-exitcode")
     assert again.returncode == 0, again.stderr  # nothing new: a scheduled job sees 0
