@@ -92,7 +92,7 @@ def test_a_field_forgotten_in_the_metadata_would_still_be_compared():
     # The failure the single declaration prevents: a new model field is a domain field by default.
     from pydantic import Field
 
-    class Extended(SwoUserGroupProvider.inputs_model):  # type: ignore[misc, valid-type]
+    class Extended(swo_inputs.SwoUserGroupInputs):
         colour: str = Field("red", description="a new field")
 
     assert "colour" in fields.domain_fields(Extended)

@@ -10,7 +10,7 @@ import responses
 
 from providers.config import Settings, Timeouts
 from providers.errors import ConfigError, TransportError
-from providers.http import HttpClient
+from providers.http import ErrorBody, HttpClient
 from providers.config import redact_url
 from providers.network import Network, combined_bundle, network_settings
 from tests.harness import make_tls
@@ -104,7 +104,7 @@ def client(network: Network, base="https://api.example.com") -> HttpClient:
             return ["tkn-secret-value"]
 
     t = Timeouts(settings({"swo:maxRetries": "0", "swo:retryBudget": "0"}))
-    return HttpClient("Test API", base, t, NoAuth(), lambda r: None, network=network)  # type: ignore[arg-type]
+    return HttpClient("Test API", base, t, NoAuth(), lambda r: ErrorBody(title="error"), network=network)
 
 
 def test_no_proxy_bypasses_the_proxy():
