@@ -2,10 +2,15 @@
 
 import pulumi
 
-from program import guards, stack_config
+from program import stack_config
+from program.ledger import PeopleLedger
 from providers import SwoUserGroup, SymphonyUserGroup
 
 groups = stack_config.load()  # stops here, naming file, list and entry, if anything is wrong
+
+# Who each entry declares, as the last `up` recorded it: a people key gone from an entry fails preview.
+PeopleLedger({key: entry.ledger() for key, entry in groups.symphony},
+             {key: entry.ledger() for key, entry in groups.swo}, stack_config.stack_file())
 
 symphony = {key: SymphonyUserGroup(key, entry.args(), entry.options()) for key, entry in groups.symphony}
 swo = {key: SwoUserGroup(key, entry.args(), entry.options()) for key, entry in groups.swo}
@@ -15,17 +20,15 @@ for made, entries in ((symphony, groups.symphony), (swo, groups.swo)):
         for resource_class, name, args, opts in entry.memberships(made[key].id):
             resource_class(name, args, opts)
 
-# Each group with the people its entry declares (members, assignees, users), as spelled. The last
-# update's exports are what the guard compares with: a people key gone from an entry fails preview.
-passed = guards.guard(guards.previous_exports(), groups.symphony, groups.swo, stack_config.stack_file())
-sym_people = {key: entry.exported_people() for key, entry in groups.symphony}
-swo_people = {key: entry.exported_people() for key, entry in groups.swo}
-pulumi.export("symphonyGroups", guards.after(passed, {
-    key: {"id": g.id, "name": g.name, "type": g.type, "area": g.area, "active": g.active, **sym_people[key]}
+sym_entries, swo_entries = dict(groups.symphony), dict(groups.swo)
+# Each group with the people its entry declares (members, assignees, users), as spelled.
+pulumi.export("symphonyGroups", {
+    key: {"id": g.id, "name": g.name, "type": g.type, "area": g.area, "active": g.active,
+          **sym_entries[key].exported_people()}
     for key, g in symphony.items()
-}))
-pulumi.export("swoGroups", guards.after(passed, {
+})
+pulumi.export("swoGroups", {
     key: {"id": g.id, "name": g.name, "accountId": g.account_id, "revision": g.revision, "modules": g.modules,
-          **swo_people[key]}
+          **swo_entries[key].exported_people()}
     for key, g in swo.items()
-}))
+})

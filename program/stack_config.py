@@ -107,6 +107,10 @@ class Entry(BaseModel):
         """The people this entry declares, by kind, as spelled, sorted."""
         return {}
 
+    def ledger(self) -> dict[str, Any]:
+        """What the people ledger records of this entry: its people, ``formerKeys`` and ``retainPeople``."""
+        return {**self.people(), "formerKeys": list(self.former_keys), "retainPeople": self.retain_people}
+
 
 # A people field is either a whole list or ``{add: [...]}``; errors name the field, not the form tried.
 LIST_FORM, ADD_FORM = Tag(TAG_MARK + "list"), Tag(TAG_MARK + "add")

@@ -39,7 +39,7 @@ def test_shipped_local_stack(tmp_path: Path, local_emulators):
     local_people.seed(emu.symphony, emu.swo)  # what scripts/emulators.sh seeds into fresh local emulators
 
     preview = project.preview().ok()
-    assert "+ 11 to create" in preview.stdout  # six groups, four people resources and the stack
+    assert "+ 12 to create" in preview.stdout  # six groups, four people resources, the ledger, the stack
     assert emu.symphony.total("POST /pod") == 0 and emu.swo.total("POST") == 0
 
     project.up().ok()
@@ -66,7 +66,7 @@ def test_shipped_local_stack(tmp_path: Path, local_emulators):
     assert {v["id"] for v in out["swoGroups"].values()} == {g["id"] for g in managed}
 
     second = project.up().ok()
-    assert "11 unchanged" in second.stdout and "created" not in second.stdout.split("Resources:")[-1]
+    assert "12 unchanged" in second.stdout and "created" not in second.stdout.split("Resources:")[-1]
 
     project.destroy().ok()
     assert not any(g["active"] for g in emu.symphony.groups())
