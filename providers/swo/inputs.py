@@ -28,7 +28,8 @@ def user_reference(value: str) -> str:
     if "@" not in value:
         raise ValueError(f"{value!r} is neither a user id (USR-NNNN-NNNN) nor an e-mail address")
     try:
-        validate_email(value, check_deliverability=False)  # syntax only: nothing leaves the machine
+        # Syntax only, nothing leaves the machine; a quoted local part (RFC 5321) is an address too.
+        validate_email(value, check_deliverability=False, allow_quoted_local=True)
     except EmailNotValidError as exc:
         raise ValueError(f"{value!r} is not a valid e-mail address: {exc}") from None
     return value

@@ -66,7 +66,8 @@ def username(value: str) -> str:
         raise ValueError(f"{value!r} holds a comma, which the pod's users lookup reads as a separator")
     if "@" in value:  # a person named by e-mail address: the lookup's email list
         try:
-            validate_email(value, check_deliverability=False)  # syntax only: nothing leaves the machine
+            # Syntax only, nothing leaves the machine; a quoted local part (RFC 5321) is an address too.
+            validate_email(value, check_deliverability=False, allow_quoted_local=True)
         except EmailNotValidError as exc:
             raise ValueError(f"{value!r} is not a valid e-mail address: {exc}") from None
     return value

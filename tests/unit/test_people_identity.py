@@ -213,3 +213,16 @@ def test_an_unknown_group_id_still_checks_the_people_offline(rsps):
         {}, {"group_id": Unknown(), "usernames": ["alice", "Alice"], "connection": "symphony"})
     assert "may be one person" in reasons(result)
     assert not rsps.calls
+
+
+def test_an_address_no_rql_literal_can_carry_is_accepted_and_found_by_listing_the_account(rsps):
+    quoted = '"o\'brien \\"x\\""@contoso.com'  # a quoted local part holding both quote kinds (RFC 5321)
+    tenant = Tenant(rsps, {"USR-1234-0001": quoted, "USR-1234-0002": "ann@contoso.com"},
+                    {"USR-1234-0001": {"UGR-0000-0001"}, "USR-1234-0002": {"UGR-0000-0001"}})
+    provider = configured(SwoUserGroupMembersProvider, SWO_CONFIG)
+    assert not provider.check({}, swo_list([quoted])).failures
+    created = provider.create(swo_list([quoted]))
+    assert created.outs["resolved"] == {quoted: "USR-1234-0001"}
+    assert {u for u, gs in tenant.groups.items() if GID in gs} == {"USR-1234-0001"}
+    listings = [unquote(c.request.url) for c in rsps.calls if "users?" in c.request.url]
+    assert not any(quoted in url for url in listings)  # never sent as a broken literal
