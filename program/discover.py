@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -35,13 +35,14 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from program.stack_config import PROJECT, SwoGroupEntry, SymphonyGroupEntry, slug
 from providers import fields
 from providers.errors import ProviderError, field_message, field_path
-from providers.swo.inputs import SwoUserGroupInputs
+from providers.swo.inputs import AccountId, SwoUserGroupInputs
 from providers.symphony.inputs import SymphonyUserGroupInputs
 
 SYMPHONY_LIST, SWO_LIST = f"{PROJECT}:symphonyGroups", f"{PROJECT}:swoGroups"
 DEFAULT_TYPE = SymphonyUserGroupInputs.model_fields["type"].default
 # The engine passes the whole config to the program in one environment variable (Linux: 128 KiB).
 CONFIG_ROOM = 128 * 1024
+ACCOUNT_ID: TypeAdapter[str] = TypeAdapter(AccountId)  # the pattern the group's accountId field declares
 
 
 @dataclass
@@ -74,7 +75,8 @@ def stack_config(stack: str, cwd: Path) -> dict[str, Any]:
     run = subprocess.run([pulumi, "config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"],
                          cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
     if run.returncode != 0:
-        raise ProviderError(f"`pulumi config --stack {stack}` failed: {run.stderr.strip().splitlines()[-1:]}")
+        last = (run.stderr.strip().splitlines() or [f"exit status {run.returncode}"])[-1]
+        raise ProviderError(f"`pulumi config --stack {stack}` failed: {last}")
     raw = json.loads(run.stdout or "{}")
     return {k: (v.get("objectValue") if v.get("objectValue") is not None else v.get("value")) for k, v in raw.items()}
 
@@ -180,7 +182,15 @@ def _settings(entry: dict[str, Any], model: type[BaseModel], connection: str) ->
 
 def swo_groups(client: Any, connection: str, accounts: list[str],
                people: Callable[[Iterable[Any]], Iterable[Any]]) -> list[Found]:
-    groups = [g for a in accounts for g in client.in_account(a)] if accounts else client.list("")
+    groups = []
+    for account in accounts:
+        listed = client.in_account(account)
+        if not listed:
+            raise ProviderError(f"--swo-account {account}: the token sees no group of this account (every account "
+                                "has its default group): check the id and that the token belongs to it")
+        groups += listed
+    if not accounts:
+        groups = client.list("")
     names: dict[tuple[str, str], list[str]] = {}
     for g in groups:
         names.setdefault((g.account.id, g.name), []).append(g.id)
@@ -286,6 +296,14 @@ def plan(found: list[Found], stack: StackFile) -> tuple[dict[str, list[dict[str,
 
 
 # -- the command ---------------------------------------------------------------------------------
+def account_id(value: str) -> str:
+    """A ``--swo-account`` value, checked with the pattern the group's ``accountId`` field declares."""
+    try:
+        return ACCOUNT_ID.validate_python(value)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an account id (ACC-NNNN-NNNN)") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m program discover",
@@ -294,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         epilog="Exit codes: 0 done, 1 failed (nothing written), 2 entries added or, with --dry-run, to add "
                "(only with --detailed-exitcode).")
     parser.add_argument("--stack", required=True, help="the stack whose connections are read and whose file is edited")
-    parser.add_argument("--swo-account", action="append", default=[], metavar="ACC-NNNN-NNNN",
+    parser.add_argument("--swo-account", action="append", default=[], metavar="ACC-NNNN-NNNN", type=account_id,
                         help="read only these SoftwareOne accounts (repeatable; default: every account the token sees)")
     parser.add_argument("--symphony-type", action="append", default=[], metavar="TYPE",
                         help=f"read these Symphony group types (repeatable; default: {DEFAULT_TYPE})")

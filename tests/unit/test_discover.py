@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
-from program.discover import Found, StackFile, _text, plan
+from program import discover
+from program.discover import Found, StackFile, _text, main, plan, swo_groups
+from providers.errors import ProviderError
 
 STACK = """# a header comment
 config:
@@ -52,3 +56,32 @@ def test_the_stack_file_keeps_comments_and_entries(tmp_path: Path):
     data = yaml.safe_load(text)["config"]
     assert data["usergroups:symphonyGroups"] == [{"key": "yes", "name": "yes", "adopt": True}]
     assert data["usergroups:swoGroups"][0]["formerKeys"] == ["ops-2"]
+
+
+def test_a_malformed_account_fails_naming_the_flag_before_anything_is_read(tmp_path: Path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--stack", "dev", "--swo-account", "bogus", "--root", str(tmp_path)])
+    assert stop.value.code == 2
+    assert "--swo-account: 'bogus' is not an account id (ACC-NNNN-NNNN)" in capsys.readouterr().err
+
+
+class _NoGroups:
+    def in_account(self, account: str) -> list:
+        return []
+
+
+def test_an_account_the_token_sees_nothing_of_is_an_error_not_an_empty_success():
+    with pytest.raises(ProviderError, match=r"--swo-account ACC-1234-9999: the token sees no group of this account "
+                                            r"\(every account has its default group\)"):
+        swo_groups(_NoGroups(), "swo", ["ACC-1234-9999"], lambda groups: groups)
+
+
+def test_a_failed_pulumi_config_is_reported_as_its_last_line_not_a_list(tmp_path: Path, monkeypatch):
+
+    def failed(*_args, **_kwargs):
+        return subprocess.CompletedProcess([], 255, "", "warning: x\nerror: no stack named 'nope' found\n")
+    monkeypatch.setattr(discover.subprocess, "run", failed)
+    monkeypatch.setattr(discover.shutil, "which", lambda _name: "/bin/pulumi")
+    with pytest.raises(ProviderError) as err:
+        discover.stack_config("nope", tmp_path)
+    assert str(err.value) == "`pulumi config --stack nope` failed: error: no stack named 'nope' found"
