@@ -79,8 +79,12 @@ class PeopleAdapter(ABC):
     def remove(self, group_id: str, person_id: PersonId) -> None:
         """Takes one person out of the group; an idempotent write."""
 
-    def replace_all(self, group_id: str, names: list[str]) -> None:
-        """Exactly these people (by name) in the group, in one write (only where ``bulk_from`` is set)."""
+    def replace_all(self, group_id: str, people: list[Person]) -> bool:
+        """Exactly these people in the group, in one write (only where ``bulk_from`` is set).
+
+        False, having written nothing, when the write cannot name one of them (the caller then
+        writes person by person, by id).
+        """
         raise ProviderError(f"the API has no replace-all of a group's {self.noun}s")
 
     def needs_another_group(self, refusal: ApiError) -> bool:

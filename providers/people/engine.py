@@ -117,11 +117,18 @@ class PeopleList(_People[I], Generic[I]):
         claims(self.adapter.scope).claim(group_id, map(str, wanted), LIST)
         add, drop = wanted - before, before - wanted
         bulk = self.adapter.bulk_from
-        if bulk is not None and len(add) + len(drop) >= bulk:
-            self.adapter.replace_all(group_id, values)
+        if bulk is not None and len(add) + len(drop) >= bulk and self._replace(group_id, values, resolved):
             return
         add_each(self.adapter, group_id, add)
         remove_each(self.adapter, group_id, drop)
+
+    def _replace(self, group_id: str, values: list[str], resolved: dict[str, PersonId]) -> bool:
+        """One replace-all to the declared people, as the API lists them; False when it cannot name them all."""
+        people = {p.id: p for p in self.adapter.current(group_id) or []}
+        found, _ = directory(self.adapter).resolve(self.adapter, [v for v in values if resolved[v] not in people])
+        people.update({p.id: p for p in found.values()})
+        wanted = [people[resolved[v]] for v in values if resolved[v] in people]
+        return len(wanted) == len(values) and self.adapter.replace_all(group_id, wanted)
 
     def get(self, id_: str, inputs: I, stored: dict[str, Any]) -> dict[str, Any] | None:
         group_id = getattr(inputs, "group_id")
@@ -149,8 +156,10 @@ class PeopleList(_People[I], Generic[I]):
             remove_each(self.adapter, group_id, managed)
             return
         current = self.adapter.current(group_id)
-        if current is not None:  # else the group is gone, and its people with it
-            self.adapter.replace_all(group_id, [p.shown for p in current if p.id not in managed])
+        if current is None:  # the group is gone, and its people with it
+            return
+        if not self.adapter.replace_all(group_id, [p for p in current if p.id not in managed]):
+            remove_each(self.adapter, group_id, managed)  # by id: someone the replace cannot name stays
 
     def _outputs(self, inputs: I, values: list[str], resolved: dict[str, PersonId]) -> dict[str, Any]:
         return {"id": getattr(inputs, "group_id"), **self._group(inputs), self.field: values,

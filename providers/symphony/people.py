@@ -23,6 +23,11 @@ from .provider import API
 BULK_FROM = 50
 
 
+def username(p: Person) -> str | None:
+    """The pod's username of a person this module made, or None when the pod showed none."""
+    return p.shown if p.names and p.names[0] == p.shown else None
+
+
 def person(link: UserGroupLink) -> Person:
     name = link.user.username if link.user and link.user.username else None
     return Person(id=link.user_id, shown=name or str(link.user_id), names=(name,) if name else ())
@@ -41,6 +46,7 @@ class PodPeople(PeopleAdapter):
     def look_up(self, values: list[str]) -> list[Person]:
         emails = [v for v in values if "@" in v]
         found = self.client.users([v for v in values if "@" not in v], emails)
+        # The username first among the names, where there is one (``username`` relies on it).
         return [Person(id=u.id, shown=u.username or str(u.id),
                        names=tuple(n for n in (u.username, u.email_address) if n)) for u in found]
 
@@ -79,8 +85,14 @@ class PodMembers(PodPeople):
     kind, noun, bulk_from = "members", "member", BULK_FROM
     list_resource, one_resource = "SymphonyUserGroupMembers", "SymphonyUserGroupMember"
 
-    def replace_all(self, group_id: str, names: list[str]) -> None:
-        self.client.replace_members(group_id, names)
+    def replace_all(self, group_id: str, people: list[Person]) -> bool:
+        # The replace names users by username, exactly as the pod has it: a declared address or another
+        # case would be "Users not found", and so would a user the pod no longer expands.
+        names = [username(p) for p in people]
+        if any(n is None for n in names):
+            return False
+        self.client.replace_members(group_id, [n for n in names if n is not None])
+        return True
 
 
 class PodAssignees(PodPeople):

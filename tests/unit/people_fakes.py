@@ -26,6 +26,7 @@ class Pod:
         self.links: dict[str, dict[int, bool]] = {"memberships": {}, "assignments": {}}
         self.page, self.group_exists, self.drop_next_put = page, True, False
         self.emails: dict[int, str] = {}  # user id -> address, where it is not <username>@pod.example
+        self.unexpandable: set[int] = set()  # users the listing can no longer expand (no username shown)
         rsps.add_callback("GET", re.compile(re.escape(f"{POD_URL}/pod/v3/users") + r"\?.*"), self.lookup)
         for kind in ("memberships", "assignments"):
             rsps.add_callback("GET", re.compile(re.escape(f"{GROUPS}/{SYM_GID}/{kind}") + r"\?.*"), self.listing)
@@ -68,7 +69,8 @@ class Pod:
         if start + len(chunk) < len(items):
             pagination["cursors"]["after"] = str(start + len(chunk))
             pagination["next"] = f"/pod/v2/admin/usergroups/{SYM_GID}/{kind}?after={start + len(chunk)}"
-        data = [{"id": f"m{u}", "groupId": SYM_GID, "userId": u, "active": on, "user": {"id": u, "username": self.names[u]}}
+        data = [{"id": f"m{u}", "groupId": SYM_GID, "userId": u, "active": on,
+                 **({} if u in self.unexpandable else {"user": {"id": u, "username": self.names[u]}})}
                 for u, on in chunk]
         return 200, {}, json.dumps({"data": data, "pagination": pagination})
 
@@ -83,7 +85,11 @@ class Pod:
         return 200, {}, json.dumps({"id": f"m{uid}", "groupId": SYM_GID, "userId": int(uid), "active": True})
 
     def replace(self, request):
-        wanted = {self.ids[item["username"]] for item in json.loads(request.body)}
+        names = [item["username"] for item in json.loads(request.body)]
+        # Usernames exactly as the pod has them, and only of users it can still expand.
+        if any(n not in self.ids or self.ids[n] in self.unexpandable for n in names):
+            return 400, {}, json.dumps({"code": 400, "message": "Users not found"})
+        wanted = {self.ids[n] for n in names}
         for uid in set(self.links["memberships"]) | wanted:
             self.links["memberships"][uid] = uid in wanted
         return 200, {}, json.dumps({"format": "TEXT", "message": "ok"})

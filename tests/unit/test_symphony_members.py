@@ -204,3 +204,27 @@ def test_a_pod_that_cannot_be_asked_at_preview_leaves_the_check_to_the_write(rsp
     provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
     assert provider.check({}, members(["alice.smith"])).failures == []
     assert "could not check the usernames of g1 at preview" in capsys.readouterr().err
+
+
+# -- the replace-all write carries the pod's own usernames, and is not used where it cannot ------
+def crowd(rsps, n: int = 60) -> Pod:
+    return Pod(rsps, [f"user{i:03}" for i in range(n)] + ["ghost"])
+
+
+def test_many_members_declared_by_address_or_another_case_are_written_in_one_replace_by_username(rsps):
+    pod = crowd(rsps)
+    declared = [f"user{i:03}@pod.example" for i in range(30)] + [f"USER{i:03}" for i in range(30, 60)]
+    configured(SymphonyUserGroupMembersProvider, CONFIG).create(members(declared))
+    (bulk,) = [c for c in calls(rsps, "PUT") if c.request.url.endswith("/memberships")]
+    assert {item["username"] for item in json.loads(bulk.request.body)} == {f"user{i:03}" for i in range(60)}
+    assert pod.active() == {f"user{i:03}" for i in range(60)}
+
+
+def test_a_list_deleted_beside_a_member_the_pod_cannot_expand_deactivates_by_id_and_keeps_that_member(rsps):
+    pod = crowd(rsps)
+    provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
+    created = provider.create(members([f"user{i:03}" for i in range(60)]))
+    pod.links["memberships"][pod.ids["ghost"]] = True  # added outside Pulumi, then its user broke
+    pod.unexpandable.add(pod.ids["ghost"])
+    configured(SymphonyUserGroupMembersProvider, CONFIG).delete(GID, created.outs)  # a later engine command
+    assert pod.active() == {"ghost"}  # the resource's 60 are out; the member it never managed stays
