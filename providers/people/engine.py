@@ -95,7 +95,7 @@ class PeopleList(_People[I], Generic[I]):
         if current is None:
             raise ProviderError(f"group {group_id} does not exist in {self.adapter.where}")
         with self.journal.writing(group_id):
-            self._apply(group_id, values, {p.id for p in current}, resolved)
+            self._apply(group_id, values, {p.id for p in current}, resolved, current)
         return self._outputs(inputs, values, resolved)
 
     def update(self, id_: str, inputs: I, olds: dict[str, Any]) -> dict[str, Any]:
@@ -112,19 +112,21 @@ class PeopleList(_People[I], Generic[I]):
         return self._outputs(inputs, values, resolved)
 
     def _apply(self, group_id: str, values: list[str], before: set[PersonId],
-               resolved: dict[str, PersonId]) -> None:
+               resolved: dict[str, PersonId], current: list[Person] | None = None) -> None:
         wanted = set(resolved.values())
         claims(self.adapter.scope).claim(group_id, map(str, wanted), LIST)
         add, drop = wanted - before, before - wanted
         bulk = self.adapter.bulk_from
-        if bulk is not None and len(add) + len(drop) >= bulk and self._replace(group_id, values, resolved):
+        if bulk is not None and len(add) + len(drop) >= bulk and self._replace(group_id, values, resolved, current):
             return
         add_each(self.adapter, group_id, add)
         remove_each(self.adapter, group_id, drop)
 
-    def _replace(self, group_id: str, values: list[str], resolved: dict[str, PersonId]) -> bool:
+    def _replace(self, group_id: str, values: list[str], resolved: dict[str, PersonId],
+                 current: list[Person] | None) -> bool:
         """One replace-all to the declared people, as the API lists them; False when it cannot name them all."""
-        people = {p.id: p for p in self.adapter.current(group_id) or []}
+        listed = current if current is not None else self.adapter.current(group_id)
+        people = {p.id: p for p in listed or []}
         found, _ = directory(self.adapter).resolve(self.adapter, [v for v in values if resolved[v] not in people])
         people.update({p.id: p for p in found.values()})
         wanted = [people[resolved[v]] for v in values if resolved[v] in people]
