@@ -182,15 +182,7 @@ def _settings(entry: dict[str, Any], model: type[BaseModel], connection: str) ->
 
 def swo_groups(client: Any, connection: str, accounts: list[str],
                people: Callable[[Iterable[Any]], Iterable[Any]]) -> list[Found]:
-    groups = []
-    for account in accounts:
-        listed = client.in_account(account)
-        if not listed:
-            raise ProviderError(f"--swo-account {account}: the token sees no group of this account (every account "
-                                "has its default group): check the id and that the token belongs to it")
-        groups += listed
-    if not accounts:
-        groups = client.list("")
+    groups = [g for a in accounts for g in _account_groups(client, a)] if accounts else client.list("")
     names: dict[tuple[str, str], list[str]] = {}
     for g in groups:
         names.setdefault((g.account.id, g.name), []).append(g.id)
@@ -208,6 +200,15 @@ def swo_groups(client: Any, connection: str, accounts: list[str],
             f.left_out = cannot_declare(SwoGroupEntry, f.entry)
         found.append(f)
     return found
+
+
+def _account_groups(client: Any, account: str) -> list[Any]:
+    """The groups of one ``--swo-account``; none at all means the token does not see the account."""
+    listed: list[Any] = client.in_account(account)
+    if not listed:
+        raise ProviderError(f"--swo-account {account}: the token sees no group of this account (every account "
+                            "has its default group): check the id and that the token belongs to it")
+    return listed
 
 
 def _swo_entry(client: Any, g: Any, connection: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
 from program import guards
+from providers.lifecycle import PROVIDER_KEY
 
 LEDGER_NAME = "people-ledger"
 
@@ -29,8 +30,9 @@ class PeopleLedgerProvider(ResourceProvider):
         problems = guards.all_dropped(olds, news)
         if problems:
             raise guards.PeopleDropped(problems)
-        same = {k: v for k, v in olds.items() if k != "__provider"} == {k: v for k, v in news.items()
-                                                                        if k != "__provider"}
+        # The pickled provider changes with the code, not with the people: it is no change of the ledger's.
+        same = {k: v for k, v in olds.items() if k != PROVIDER_KEY} == {k: v for k, v in news.items()
+                                                                         if k != PROVIDER_KEY}
         return DiffResult(changes=not same)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

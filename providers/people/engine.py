@@ -105,10 +105,12 @@ class PeopleList(_People[I], Generic[I]):
         known = {v: self.adapter.parse_id(p) for v, p in (olds.get("resolved") or {}).items() if v in values}
         resolved = resolve(self.adapter, group_id, values, known)
         before = {self.adapter.parse_id(p) for p in olds.get("user_ids") or []}
+        current = None
         if self.journal.unsettled(group_id):  # an earlier write did not finish: the state may be wrong
-            before = {p.id for p in self.adapter.current(group_id) or []}
+            current = self.adapter.current(group_id) or []
+            before = {p.id for p in current}
         with self.journal.writing(group_id):
-            self._apply(group_id, values, before, resolved)
+            self._apply(group_id, values, before, resolved, current)
         return self._outputs(inputs, values, resolved)
 
     def _apply(self, group_id: str, values: list[str], before: set[PersonId],
