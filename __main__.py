@@ -8,17 +8,21 @@ from providers import SwoUserGroup, SymphonyUserGroup
 
 groups = stack_config.load()  # stops here, naming file, list and entry, if anything is wrong
 
-# Who each entry declares, as the last `up` recorded it: a people key gone from an entry fails preview.
-PeopleLedger({key: entry.ledger() for key, entry in groups.symphony},
-             {key: entry.ledger() for key, entry in groups.swo}, stack_config.stack_file())
-
 symphony = {key: SymphonyUserGroup(key, entry.args(), entry.options()) for key, entry in groups.symphony}
 swo = {key: SwoUserGroup(key, entry.args(), entry.options()) for key, entry in groups.swo}
 # People depend on their group through group_id: `destroy` removes them before the group.
-for made, entries in ((symphony, groups.symphony), (swo, groups.swo)):
-    for key, entry in entries:
-        for resource_class, name, args, opts in entry.memberships(made[key].id):
-            resource_class(name, args, opts)
+people = [resource_class(name, args, opts)
+          for made, entries in ((symphony, groups.symphony), (swo, groups.swo))
+          for key, entry in entries
+          for resource_class, name, args, opts in entry.memberships(made[key].id)]
+
+# Who each entry declares, as the last `up` recorded it: a people key gone from an entry fails preview.
+# It depends on everything, so `destroy` deletes it first: it refuses, before any write, a destroy that
+# would leave a SoftwareOne user with no group (or a group it cannot delete).
+PeopleLedger({key: entry.ledger() for key, entry in groups.symphony},
+             {key: {**entry.ledger(), "groupId": swo[key].id} for key, entry in groups.swo},
+             stack_config.stack_file(),
+             pulumi.ResourceOptions(depends_on=[*symphony.values(), *swo.values(), *people]))
 
 sym_entries, swo_entries = dict(groups.symphony), dict(groups.swo)
 # Each group with the people its entry declares (members, assignees, users), as spelled.

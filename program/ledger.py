@@ -5,6 +5,11 @@ declared. The ledger is one resource of the stack (no API behind it) whose input
 each entry declares; its ``diff`` compares them with what the last ``up`` recorded and fails the
 ``preview``, before anything is written, when a key went away without the entry saying so
 (:mod:`program.guards`). ``refresh`` reads it back unchanged: it holds no drift of its own.
+
+It is registered last and depends on every group and people resource of the stack, so ``destroy``
+deletes it first: its ``delete`` (and its ``diff``, for entries an ``up`` drops) reads the leaving
+SoftwareOne groups' users and refuses the run, before anything is written, when one of them would be
+left with no group or would keep a group from being deleted (:mod:`providers.swo.departures`).
 """
 
 from __future__ import annotations
@@ -12,16 +17,20 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
+from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from program import guards
-from providers.lifecycle import PROVIDER_KEY
+from providers.errors import ProviderError
+from providers.lifecycle import PROVIDER_KEY, ConfiguredProvider
+from providers.swo import provider as swo_provider
+from providers.swo.departures import Leaving, departure_error, departure_problems
 
 LEDGER_NAME = "people-ledger"
 
 
-class PeopleLedgerProvider(ResourceProvider):
-    """Keeps the declared people as the resource's state; refuses an edit that drops a people key."""
+class PeopleLedgerProvider(ConfiguredProvider):
+    """Keeps the declared people as the resource's state; refuses an edit that drops a people key, and a
+    run whose leaving SoftwareOne groups would strand users."""
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         return CreateResult(LEDGER_NAME, dict(props))
@@ -30,6 +39,7 @@ class PeopleLedgerProvider(ResourceProvider):
         problems = guards.all_dropped(olds, news)
         if problems:
             raise guards.PeopleDropped(problems)
+        self._check_departures(olds, news)
         # The pickled provider changes with the code, not with the people: it is no change of the ledger's.
         same = {k: v for k, v in olds.items() if k != PROVIDER_KEY} == {k: v for k, v in news.items()
                                                                          if k != PROVIDER_KEY}
@@ -41,8 +51,21 @@ class PeopleLedgerProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         return ReadResult(id_, dict(props))
 
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        return None
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        self._check_departures(props, {})
+
+    def _check_departures(self, olds: dict[str, Any], news: dict[str, Any]) -> None:
+        for (connection, account_id), (leaving, kept) in guards.swo_departures(olds, news).items():
+            if not leaving:
+                continue
+            client = swo_provider.API.connect(connection, self.config)
+            try:
+                problems = departure_problems(client, account_id, [Leaving(*g) for g in leaving], kept)
+            except ProviderError as exc:
+                raise ProviderError(f"could not check who the groups leaving account {account_id} would strand, "
+                                    f"so nothing was changed: {exc}") from None
+            if problems:
+                raise ProviderError(departure_error(account_id, problems))
 
 
 class PeopleLedger(pulumi.dynamic.Resource, module="usergroups", name="PeopleLedger"):

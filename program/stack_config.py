@@ -198,6 +198,11 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
         users = self.users.add if isinstance(self.users, AddUsers) else self.users
         return {"users": sorted(users)} if users is not None else {}
 
+    def ledger(self) -> dict[str, Any]:
+        """The record of :meth:`Entry.ledger`, with the account and connection (the group id is added by the
+        program once the group exists): what a check of users left without a group needs."""
+        return {**super().ledger(), "accountId": self.account_id, "connection": self.connection}
+
     def memberships(self, group_id: Any) -> list[Membership]:
         """The people resources this entry declares."""
         if self.users is None:

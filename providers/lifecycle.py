@@ -105,7 +105,26 @@ class Api:
     problems: Callable[[str, ConfigSource], list[ConfigError]]
 
 
-class Provider(ResourceProvider, ABC, Generic[I]):
+class ConfiguredProvider(ResourceProvider):
+    """A dynamic provider that keeps the engine's config view in its process, never in state."""
+
+    _config: ConfigSource = EmptyConfig()
+
+    def configure(self, req: ConfigureRequest) -> None:
+        # Runs in the provider process after unpickling: the config never reaches state.
+        self._config = req.config
+
+    @property
+    def config(self) -> ConfigSource:
+        """The stack's config as the engine gave it to this process (empty before ``configure``)."""
+        return self._config
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Even a configured instance pickles without its config view (and so without secrets).
+        return {k: v for k, v in self.__dict__.items() if k != "_config"}
+
+
+class Provider(ConfiguredProvider, ABC, Generic[I]):
     """A dynamic provider for one resource kind. Holds no client, session or secret."""
 
     kind: ClassVar[str] = "resource"
@@ -131,8 +150,6 @@ class Provider(ResourceProvider, ABC, Generic[I]):
             cls.replace_fields = fields.fields_where(model, "replace")
             cls.natural_key_fields = fields.fields_where(model, "naturalKey")
             cls.lifecycle_fields = fields.fields_where(model, "lifecycle")
-
-    _config: ConfigSource = EmptyConfig()
 
     # -- hooks for each resource kind ----------------------------------------------------
     @abstractmethod
@@ -171,19 +188,6 @@ class Provider(ResourceProvider, ABC, Generic[I]):
         return inputs
 
     # -- engine entry points ----------------------------------------------------------
-    def configure(self, req: ConfigureRequest) -> None:
-        # Runs in the provider process after unpickling: the config never reaches state.
-        self._config = req.config
-
-    @property
-    def config(self) -> ConfigSource:
-        """The stack's config as the engine gave it to this process (empty before ``configure``)."""
-        return self._config
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Even a configured instance pickles without its config view (and so without secrets).
-        return {k: v for k, v in self.__dict__.items() if k != "_config"}
-
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         props = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         unknown = {k for k, v in props.items() if _has_unknown(v)}

@@ -91,6 +91,10 @@ class PeopleAdapter(ABC):
         """Whether the API refused a removal only because the person would be left in no group."""
         return False
 
+    def refusal_hint(self, refusal: ApiError) -> str:
+        """The next step for a refused removal, where the API's rule is known ("" otherwise)."""
+        return ""
+
     @abstractmethod
     def parse_id(self, stored: Any) -> PersonId:
         """A person id as the state stores it (the engine keeps every number as a float)."""

@@ -64,7 +64,8 @@ def remove_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) 
                 raise
             adapter.remove(group_id, person)
 
-    write_each(f"{adapter.removing} {adapter.noun}", group_id, ids, remove, done_on=adapter.gone_on_remove)
+    write_each(f"{adapter.removing} {adapter.noun}", group_id, ids, remove, done_on=adapter.gone_on_remove,
+               hint=adapter.refusal_hint)
 
 
 class _People(Service[I], Generic[I]):
@@ -111,7 +112,12 @@ class PeopleList(_People[I], Generic[I]):
             before = {p.id for p in current}
         with self.journal.writing(group_id):
             self._apply(group_id, values, before, resolved, current)
-        return self._outputs(inputs, values, resolved)
+        # Who this update removed without the list having declared them (drift), so that a return is noticed.
+        declared_before = {self.adapter.parse_id(p) for p in (olds.get("resolved") or {}).values()}
+        evicted = (before - set(resolved.values()) - declared_before) | {
+            self.adapter.parse_id(p) for p in olds.get("evicted") or []}
+        return {**self._outputs(inputs, values, resolved),
+                "evicted": sorted(evicted - set(resolved.values()), key=_order)}
 
     def _apply(self, group_id: str, values: list[str], before: set[PersonId],
                resolved: dict[str, PersonId], current: list[Person] | None = None) -> None:
@@ -143,8 +149,12 @@ class PeopleList(_People[I], Generic[I]):
         resolved = {v: self.adapter.parse_id(p) for v, p in (stored.get("resolved") or {}).items()}
         declared = {p: v for v, p in resolved.items()}
         values = [declared.get(p.id) or p.shown for p in people]  # the declared spelling where there is one
+        evicted = {self.adapter.parse_id(p) for p in stored.get("evicted") or []}
         return {"id": id_, **self._group(inputs), self.field: values, "user_ids": sorted({p.id for p in people}, key=_order),
-                "resolved": {v: p for v, p in resolved.items() if v in values}}
+                "resolved": {v: p for v, p in resolved.items() if v in values},
+                "evicted": sorted(evicted, key=_order),
+                # Each by every name a declaration may use, so that declaring them (however spelled) is seen.
+                "returned": {p.shown: [p.shown, *p.names] for p in people if p.id in evicted and p.id not in declared}}
 
     def remove(self, id_: str, outputs: dict[str, Any]) -> None:
         # Exactly the people this resource manages (as declared), not everyone a refresh found.

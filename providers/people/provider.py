@@ -14,6 +14,7 @@ from ..lifecycle import Provider
 from ..notices import warn
 from .adapter import PeopleAdapter, PersonId
 from .arrivals import arrivals
+from .claims import ADD, LIST, claims
 from .declarations import declarations
 from .directory import directory
 from .engine import OnePerson, PeopleList
@@ -43,6 +44,7 @@ class PeopleProvider(Provider[I], Generic[I]):
     """
 
     lookup = False  # every people write is an idempotent upsert: nothing to look up before a create
+    form: ClassVar[str] = ADD  # a whole list (``LIST``) or one person (``ADD``)
     people_field: ClassVar[str] = ""  # the input holding the declared people (a list, or one value)
     conflict: ClassVar[str] = ""  # why a list and additive resources cannot share a group
     # The adapter's class, called with the connection's client and the inputs (which name the tenant).
@@ -102,6 +104,10 @@ class PeopleProvider(Provider[I], Generic[I]):
             return failures
         group = str(getattr(inputs, "group_id"))
         try:
+            if adapter.has_list_form:
+                # Every resource of the program is checked, changed or not: a list and an additive person on
+                # one group fail here, not only in a run that writes both (they would undo each other).
+                claims(adapter.scope).enter(group, self.form, self.conflict)
             same_run = declarations(adapter.scope)
             same_run.declare(group, values, self.holder(inputs))
             if new:
@@ -166,6 +172,21 @@ def guard_removals(adapter: type[PeopleAdapter], what: str, before: Any, after: 
                         f"if that is intended, set max_removals to at least {len(removed)}")
 
 
+def warn_returned(adapter: type[PeopleAdapter], group: str, olds: dict[str, Any], after: Any) -> None:
+    """Warns, at ``preview``, when a list would remove again someone an earlier ``up`` removed as drift and
+    who came back since: something outside the stack (another stack's additive person, a script) keeps
+    adding them, and the two would undo each other at every run."""
+    if not isinstance(after, list):
+        return
+    kept = {adapter.key(v) for v in after if isinstance(v, str)}
+    returned = olds.get("returned") if isinstance(olds.get("returned"), dict) else {}
+    back = [shown for shown, names in returned.items() if not {adapter.key(str(n)) for n in names or []} & kept]
+    if back:
+        warn(f"{', '.join(back)} came back to {group} after an earlier `up` removed them, and would be removed "
+             f"again: if another stack or tool adds them (e.g. an additive {adapter.noun}), the two undo each other "
+             "at every run; declare them in this list, or stop the other from adding them")
+
+
 def conflict(adapter: type[PeopleAdapter]) -> str:
     """Why a whole list and additive resources of the adapter's people cannot share a group."""
     noun = adapter.noun
@@ -176,6 +197,8 @@ def conflict(adapter: type[PeopleAdapter]) -> str:
 
 class PeopleListProvider(PeopleProvider[I], Generic[I]):
     """A provider of a group's whole list of people."""
+
+    form = LIST
 
     @classmethod
     def describe(cls, adapter: type[PeopleAdapter]) -> None:
@@ -196,6 +219,7 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
             # An earlier write did not finish: only an update that plans from the live people can tell.
             result = DiffResult(changes=True, replaces=[], stables=[], delete_before_replace=False)
         if result.changes and not result.replaces:
+            warn_returned(self.adapter_class, str(olds.get("group_id") or _id), olds, news.get(self.people_field))
             guard_removals(self.adapter_class, f"{self.kind} of {olds.get('group_id') or _id}",
                            olds.get(self.people_field), news.get(self.people_field), news.get("max_removals"))
         return result

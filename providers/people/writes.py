@@ -12,18 +12,20 @@ WRITERS = 8  # parallel people writes: these APIs take one call per person and g
 
 
 def write_each(what: str, group_id: str, people: Iterable[PersonId], call: Callable[[PersonId], object],
-               done_on: tuple[int, ...] = ()) -> None:
+               done_on: tuple[int, ...] = (), hint: Callable[[ApiError], str] = lambda _exc: "") -> None:
     """``call(person)`` for each person, ``WRITERS`` at a time; the first refusal is raised as one line
-    naming the person and the group, with the API's own message and trace id. A status in ``done_on``
-    (e.g. 404 when removing what is already gone) counts as done."""
+    naming the person and the group, with the API's own message and trace id, and ``hint(refusal)``
+    (the way out, where the adapter knows one). A status in ``done_on`` (e.g. 404 when removing what is
+    already gone) counts as done."""
     def one(person: PersonId) -> None:
         try:
             call(person)
         except ApiError as exc:
             if exc.status in done_on:
                 return
+            fix = hint(exc)
             raise ProviderError(f"{what} {person} {'to' if what.startswith('adding') else 'from'} group "
-                                f"{group_id}: {exc}") from None
+                                f"{group_id}: {exc}" + (f"; {fix}" if fix else "")) from None
 
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
         for future in [pool.submit(one, p) for p in sorted(set(people), key=str)]:

@@ -69,6 +69,13 @@ class AccountUsers(PeopleAdapter):
         # "An account user must belong to at least one user group." (the platform's 400)
         return refusal.status == 400 and "at least one" in str(refusal).lower()
 
+    def refusal_hint(self, refusal: ApiError) -> str:
+        if not self.needs_another_group(refusal):
+            return ""
+        return ("this is their last group, and the platform keeps every account user in at least one: declare "
+                "them in another group of this stack (the same `up` adds them there first) or add them to one in "
+                "the Marketplace portal, then run the command again")
+
     @staticmethod
     def key(value: str) -> str:
         # Ids are compared as written; an address without regard to ASCII case, local part included,

@@ -143,13 +143,26 @@ def test_an_id_and_its_address_in_one_list_fail_at_preview_and_at_create(rsps):
     assert not [c for c in rsps.calls if c.request.method in ("POST", "DELETE")]
 
 
-def test_a_list_and_an_additive_resource_spelling_one_person_two_ways_fail_at_preview(rsps):
+def test_two_additive_resources_spelling_one_person_two_ways_fail_at_preview(rsps):
     Pod(rsps, ["carol.officer", "dave"])
-    provider = configured(SymphonyUserGroupMembersProvider, SYM_CONFIG)
-    assert not provider.check({}, sym_list(["carol.officer", "dave"])).failures
+    provider = configured(SymphonyUserGroupMemberProvider, SYM_CONFIG)
+    assert not provider.check({}, sym_one("carol.officer")).failures
     single = SymphonyUserGroupMemberProvider()
     single.configure(provider_request())
     assert "may be one person" in reasons(single.check({}, sym_one("CAROL.officer")))
+
+
+def test_a_list_and_an_additive_resource_on_one_group_fail_at_preview_even_when_neither_changes(rsps):
+    # Applied in different runs, each alone would pass; together they undo each other at every run.
+    Pod(rsps, ["carol.officer", "dave"])
+    provider = configured(SymphonyUserGroupMembersProvider, SYM_CONFIG)
+    applied = sym_list(["carol.officer", "dave"])
+    assert not provider.check(applied, applied).failures
+    single = SymphonyUserGroupMemberProvider()
+    single.configure(provider_request())
+    text = reasons(single.check(sym_one("dave"), sym_one("dave")))
+    assert f"{SYM_GID} has both a whole member list (SymphonyUserGroupMembers) and additive members" in text
+    assert not [c for c in rsps.calls if c.request.method in ("POST", "PUT", "DELETE")]
 
 
 def provider_request():

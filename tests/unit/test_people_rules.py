@@ -317,6 +317,35 @@ def test_a_respelling_is_no_removal(rsps, name):
     provider.diff(GID, w.list_props(people), w.list_props([p.upper() if "@" in p else p for p in people]))
 
 
+@pytest.mark.parametrize("name", LIST_WORLDS)
+def test_someone_removed_as_drift_who_comes_back_is_named_when_the_list_would_remove_them_again(rsps, name, capsys):
+    # Another stack adds p3 additively: the list removes them, the other re-adds them, every run.
+    w = make(rsps, name)
+    props = w.list_props(w.refs[:2])
+    outs = {**props, **w.provider(w.list_cls).create(props).outs}
+    w.put_in(w.refs[3])
+    for _ in range(2):
+        new_run()
+        refreshed = {**outs, **w.provider(w.list_cls).read(outs["id"], outs).outs}
+        new_run()
+        provider = w.provider(w.list_cls)
+        assert provider.diff(GID, refreshed, props).changes
+        outs = {**props, **provider.update(GID, refreshed, props).outs}
+        assert w.members() == set(w.refs[:2])
+        w.put_in(w.refs[3])  # the other owner adds them back
+    warnings = capsys.readouterr().err
+    # Only the second removal is a return: the first was an ordinary drift correction.
+    shown = "USR-1234-0004" if name == "swo-users" else w.refs[3]  # undeclared: as the API shows them
+    assert warnings.count("came back to") == 1 and f"warning: {shown} came back to" in warnings
+    assert "declare them in this list, or stop the other from adding them" in warnings
+    new_run()
+    declared = w.list_props([*w.refs[:2], w.refs[3]])  # declaring them ends it
+    refreshed = {**outs, **w.provider(w.list_cls).read(outs["id"], outs).outs}
+    new_run()
+    w.provider(w.list_cls).diff(GID, refreshed, declared)
+    assert "came back" not in capsys.readouterr().err
+
+
 # -- a write that did not finish -----------------------------------------------------------------
 def test_a_delete_that_failed_part_way_is_planned_from_the_live_people_next_run(rsps):
     from tests.unit.people_fakes import Tenant
@@ -331,7 +360,8 @@ def test_a_delete_that_failed_part_way_is_planned_from_the_live_people_next_run(
     props = w.list_props(list(emails))
     outs = {**props, **w.provider(w.list_cls).create(props).outs}
     new_run()
-    with pytest.raises(ProviderError, match="at least one user group"):
+    with pytest.raises(ProviderError, match="at least one user group.*this is their last group.*declare them in "
+                                            "another group of this stack"):
         w.provider(w.list_cls).delete(GID, outs)  # USR-1234-0001 is out, USR-1234-0002 stays: the state says both
     assert w.members() == {"USR-1234-0002"}
     new_run()  # the entry is put back: the state alone would say "no changes"
