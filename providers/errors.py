@@ -6,7 +6,13 @@ from typing import Any, Iterable, Mapping
 
 
 class ProviderError(Exception):
-    """Base of every error the providers raise on purpose."""
+    """Base of every error the providers raise on purpose.
+
+    ``definite`` is true when the failed request certainly changed nothing (the API refused it, or it
+    never left): no late commit can follow it. Anything else may still be applied by the server later.
+    """
+
+    definite: bool = False
 
 
 class ConfigError(ProviderError):
@@ -39,6 +45,7 @@ class ApiError(ProviderError):
         self.api, self.method, self.path, self.status = api, method, path, status
         self.title, self.detail, self.field_errors, self.trace_id = title, detail, field_errors or {}, trace_id
         self.hint = hint
+        self.definite = 400 <= status < 500  # refused; a 5xx may have been applied before it failed
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -66,6 +73,8 @@ class TransportError(ProviderError):
     def __init__(self, api: str, method: str, path: str, reason: str, sent: bool, retryable: bool = True) -> None:
         self.api, self.method, self.path, self.reason, self.sent = api, method, path, reason, sent
         self.retryable = retryable
+        # Never sent, or answered with something refused before any body went on (a redirect, a certificate).
+        self.definite = not sent or not retryable
         super().__init__(f"{api}: {method} {path} failed: {reason}")
 
 

@@ -306,7 +306,8 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
         return {**found, **{f: getattr(inputs, f) for f in self.lifecycle_fields}}
 
     def _fail(self, action: str, inputs: I, exc: Exception, id_: str | None = None) -> ProviderError:
-        target = f"{self.kind} {inputs.label()}" + (f" ({id_})" if id_ else "")
+        label = inputs.label()
+        target = f"{self.kind} {label}" + (f" ({id_})" if id_ and id_ not in label else "")
         return ProviderError(f"{action} {target}: {exc}")
 
 

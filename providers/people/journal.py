@@ -6,7 +6,8 @@ them. Either way the stored state no longer says who is in the group. The group 
 the project's journal (``providers.pending``) with the time the writes began; every later run
 until ``<ns>:pendingWindow`` seconds have passed since then plans from the group's live people,
 not from the state, and the first run after that settles it. So nobody stays removed, or comes
-back, behind a plan that says "no changes".
+back, behind a plan that says "no changes". A write the API refused outright (a 4xx, a refused
+redirect) cannot land later: one live plan, the next run's, is enough.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from .. import pending
+from ..errors import ProviderError
 
 
 class WriteJournal:
@@ -34,8 +36,10 @@ class WriteJournal:
         started = time.time()
         try:
             yield
-        except Exception:
-            pending.record(self.scope, group_id, min(started, pending.attempted(self.scope, group_id) or started))
+        except Exception as exc:
+            # Refused outright: nothing can land later, so the window is over as soon as a live plan ran.
+            begun = started - self.window if isinstance(exc, ProviderError) and exc.definite else started
+            pending.record(self.scope, group_id, min(begun, pending.attempted(self.scope, group_id) or begun))
             raise
         self.settle(group_id)
 

@@ -24,9 +24,17 @@ def write_each(what: str, group_id: str, people: Iterable[PersonId], call: Calla
             if exc.status in done_on:
                 return
             fix = hint(exc)
-            raise ProviderError(f"{what} {person} {'to' if what.startswith('adding') else 'from'} group "
-                                f"{group_id}: {exc}" + (f"; {fix}" if fix else "")) from None
+            error = ProviderError(f"{what} {person} {'to' if what.startswith('adding') else 'from'} group "
+                                  f"{group_id}: {exc}" + (f"; {fix}" if fix else ""))
+            error.definite = exc.definite
+            raise error from None
 
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        for future in [pool.submit(one, p) for p in sorted(set(people), key=str)]:
-            future.result()
+        futures = [pool.submit(one, p) for p in sorted(set(people), key=str)]
+    failures = [f.exception() for f in futures if f.exception() is not None]
+    if failures:
+        first = failures[0]
+        # Outright refusals only when every failure was one: any unanswered write may still land.
+        if isinstance(first, ProviderError):
+            first.definite = all(isinstance(e, ProviderError) and e.definite for e in failures)
+        raise first

@@ -113,7 +113,7 @@ class SwoUserGroupMembersInputs(SwoGroupPeopleInputs):
     max_removals: Optional[MaxRemovals] = max_removals_field()
 
     def label(self) -> str:
-        return f"users of {self.group_id} in {self.account_id}"
+        return f"of {self.group_id} in {self.account_id}"  # after the kind: "SoftwareOne group users of ..."
 
 
 class SwoUserGroupMemberInputs(SwoGroupPeopleInputs):
@@ -123,7 +123,7 @@ class SwoUserGroupMemberInputs(SwoGroupPeopleInputs):
                                        natural_key=True, people=True))
 
     def label(self) -> str:
-        return f"user {self.user} of {self.group_id} in {self.account_id}"
+        return f"{self.user} of {self.group_id} in {self.account_id}"
 
 
 class SwoUserGroupMembersAttributes(BaseModel):

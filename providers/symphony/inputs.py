@@ -103,7 +103,7 @@ class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
     max_removals: Optional[MaxRemovals] = max_removals_field()
 
     def label(self) -> str:
-        return f"members of {self.group_id}"
+        return f"of {self.group_id}"  # after the kind: "Symphony group members of <id>"
 
 
 class SymphonyUserGroupMemberInputs(SymphonyGroupPeopleInputs):
@@ -112,7 +112,7 @@ class SymphonyUserGroupMemberInputs(SymphonyGroupPeopleInputs):
     username: Username = Field(**spec("a pod username or e-mail address", replace=True, natural_key=True, people=True))
 
     def label(self) -> str:
-        return f"member {self.username} of {self.group_id}"
+        return f"{self.username} of {self.group_id}"
 
 
 class SymphonyUserGroupAssignmentInputs(SymphonyUserGroupMemberInputs):
@@ -122,7 +122,7 @@ class SymphonyUserGroupAssignmentInputs(SymphonyUserGroupMemberInputs):
                                       "officer)", replace=True, natural_key=True, people=True))
 
     def label(self) -> str:
-        return f"assignee {self.username} of {self.group_id}"
+        return f"{self.username} of {self.group_id}"
 
 
 class SymphonyUserGroupMembersAttributes(BaseModel):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Optional
 
 import pytest
 
@@ -248,3 +250,128 @@ def test_many_groups_in_parallel_with_intermittent_429(project, emu):
         emu.swo.add_fault(route="*", kind="status", status=429, retry_after=1, probability=0.3, seed=2)
     scenario(project, emu, "24 groups created in parallel, 30% of requests answered 429", "both", inject,
              must_succeed=True, sym=sym, swo=swo)
+
+
+# -- people under faults: one stack, a group per row -------------------------------------------------
+ACC = "ACC-1234-5678"
+SWO_PEOPLE = "/public/v1/accounts/accounts/{account}/users/{user}/groups"
+SYM_PEOPLE = "/pod/v2/admin/usergroups/{groupId}/memberships/{userId}"
+
+
+@dataclass
+class PeopleRow:
+    """One people fault scenario: its fault, the group it hits, and the edits around it."""
+
+    fault: str
+    resource: str
+    key: str
+    marker: str  # what its error lines name (the group id)
+    inject: Callable[[], None]
+    change: Callable[[], None]
+    next_run: Optional[Callable[[], None]] = None
+    landed: Optional[Callable[[], bool]] = None
+
+
+def test_people_under_faults(project, emu):
+    """Each row faults one group's people writes; afterwards an `up` (no refresh) leaves the live people as
+    declared, and `refresh` then finds nothing to change. A late commit must be seen by the journal."""
+    from tests.e2e.test_people_identity_e2e import in_group
+    from tests.e2e.test_symphony_members_e2e import active
+    emu.symphony.seed_pod_users(["ann.late", "bob.late", "cat.login", "dan.login"])
+    names = ("ann", "bob", "cat", "dan", "eve")
+    u = {n: x["id"] for n, x in zip(names, emu.swo.seed_users(ACC, [{"email": f"{n}@contoso.com"} for n in names]))}
+    people = {"late": [u["ann"], u["bob"]], "moved": [u["cat"]], "redirect": [u["dan"]],
+              "late-m": ["ann.late", "bob.late"], "login": ["cat.login"]}
+
+    def declare() -> None:
+        project.set_groups(
+            symphony=[symphony_group(k, f"People {k}", members=people[k]) for k in ("late-m", "login")],
+            swo=[swo_group(k, f"People {k}", users=people[k], **({"maxRemovals": 1} if k == "moved" else {}))
+                 for k in ("late", "moved", "redirect")])
+        import yaml
+        data = yaml.safe_load(project.stack_file.read_text())
+        data["config"].update({f"{ns}:{k}": v for ns in ("symphony", "swo")
+                               for k, v in (("readTimeout", "1"), ("retryBudget", "3"), ("maxRetries", "1"),
+                                            ("pendingWindow", "25"))})  # longer than the late commit takes
+        project.stack_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+    declare()
+    project.up().ok()
+    ids = {**project.outputs()["swoGroups"], **project.outputs()["symphonyGroups"]}
+    gid = {k: v["id"] for k, v in ids.items()}
+
+    def live(key: str) -> set[str]:
+        return in_group(emu, gid[key]) if key in ("late", "moved", "redirect") else active(emu, gid[key])
+
+    def rows(*specs: PeopleRow) -> None:
+        """Runs the rows' faults together (each on its own group and API), then settles and records each."""
+        emu.symphony.reset_counts()
+        emu.swo.reset_counts()
+        for spec in specs:
+            spec.inject()
+            spec.change()
+        declare()
+        first = project.up()
+        counts = {**emu.symphony.counts(), **emu.swo.counts()}
+        emu.symphony.clear_faults()
+        emu.swo.clear_faults()
+        errors = error_lines(first.output)
+        assert first.returncode == 0 or errors, first.output[-3000:]
+        assert "Traceback" not in first.output
+        if any(spec.next_run for spec in specs):  # the user's next edit, made before the late writes land
+            for spec in specs:
+                (spec.next_run or (lambda: None))()
+            declare()
+            project.up().ok()
+        deadline = time.time() + 40
+        while not all(spec.landed() for spec in specs if spec.landed) and time.time() < deadline:
+            time.sleep(0.3)
+        assert all(spec.landed() for spec in specs if spec.landed), "a late write never landed"
+        settled: dict[str, bool] = {spec.key: False for spec in specs}
+        try:
+            project.up().ok()  # no refresh: the journal alone must bring each group back to what is declared
+            for spec in specs:
+                settled[spec.key] = live(spec.key) == set(people[spec.key])
+            project.refresh().ok()
+            project.preview("--expect-no-changes").ok()
+        finally:
+            for spec in specs:
+                own = [e for e in errors if spec.marker in e] or errors
+                outcome = "succeeded" if first.returncode == 0 or not [e for e in errors if spec.marker in e] \
+                    else "failed: " + own[0][:160]
+                wanted = "/login" if spec.resource.startswith("Symphony") else "/users/"
+                reliability.record(reliability.Row(
+                    spec.fault, spec.resource, outcome, settled[spec.key],
+                    {k: v for k, v in counts.items() if (("/memberships" in k or "/login" in k) if wanted == "/login"
+                                                         else "/users/" in k)}, own))
+        assert all(settled.values()), settled
+
+    # A removal the server commits after the client gave up, landing after the next run put the person back;
+    # the same for a Symphony deactivation, in the same runs.
+    rows(PeopleRow("user removal committed 20 s late (read timeout 1 s), after the next run declared the user again",
+                   "SoftwareOne users", "late", gid["late"],
+                   lambda: emu.swo.add_fault(route=f"DELETE {SWO_PEOPLE}/{{group}}", kind="slow", delay=20),
+                   lambda: people.__setitem__("late", [u["ann"]]),
+                   next_run=lambda: people.__setitem__("late", [u["ann"], u["bob"]]),
+                   landed=lambda: u["bob"] not in in_group(emu, gid["late"])),
+         PeopleRow("member deactivation committed 20 s late (read timeout 1 s), after the next run declared them "
+                   "again", "Symphony members", "late-m", gid["late-m"],
+                   lambda: emu.symphony.add_fault(route=f"PUT {SYM_PEOPLE}", kind="slow", delay=20),
+                   lambda: people.__setitem__("late-m", ["ann.late"]),
+                   next_run=lambda: people.__setitem__("late-m", ["ann.late", "bob.late"]),
+                   landed=lambda: "bob.late" not in active(emu, gid["late-m"])))
+    # A write answered with a redirect is never re-sent as a GET and counted as done; a 401 logs in again.
+    rows(PeopleRow("302 on a user add (never followed as a GET)", "SoftwareOne users", "redirect", gid["redirect"],
+                   lambda: emu.swo.add_fault(route=f"POST {SWO_PEOPLE}", kind="redirect", status=302,
+                                             location=emu.swo_url, times=1),
+                   lambda: people.__setitem__("redirect", [u["dan"], u["eve"]])),
+         PeopleRow("401 on a member write (session expired mid-run)", "Symphony members", "login", gid["login"],
+                   lambda: emu.symphony.add_fault(route=f"PUT {SYM_PEOPLE}", kind="status", status=401, times=1),
+                   lambda: people.__setitem__("login", ["cat.login", "dan.login"])))
+    # cat's only group is "moved": moving her to "late" in one up must add before it removes.
+    emu.swo.set_user_groups(u["cat"], [gid["moved"]])
+    rows(PeopleRow("user moved from their only group to another group of the stack in one up (no fault)",
+                   "SoftwareOne users", "moved", gid["moved"], lambda: None,
+                   lambda: (people.__setitem__("moved", []),
+                            people.__setitem__("late", [u["ann"], u["bob"], u["cat"]]))))
+    assert live("late") == {u["ann"], u["bob"], u["cat"]}

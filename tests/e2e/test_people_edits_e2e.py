@@ -78,3 +78,37 @@ def test_removing_a_people_key_fails_preview_until_the_entry_says_what_it_means(
     assert in_group(emu, ops) == set()  # removed, as the entry said
     assert not [r for r in project.resources() if r["type"].endswith(("UserGroupMembers", "UserGroupAssignment"))
                 and "emea" in r["urn"]]
+
+
+def test_a_destroy_that_would_strand_a_user_fails_before_any_write_then_runs_once_fixed(project: PulumiProject,
+                                                                                      emu: Emulators):
+    emu.symphony.seed_pod_users(["alice.smith", "bob.jones"])
+    solo, keeper, outsider = emu.swo.seed_users(ACC, [{"email": "solo@contoso.com"}, {"email": "keep@contoso.com"},
+                                                      {"email": "out@contoso.com"}])
+    project.set_groups(symphony=[symphony_group("desk", "Desk", members=["alice.smith", "bob.jones"])],
+                       swo=[swo_group("buy", "Buyers", users=[solo["id"], "keep@contoso.com"])])
+    project.up().ok()
+    out = project.outputs()
+    desk, buy = out["symphonyGroups"]["desk"]["id"], out["swoGroups"]["buy"]["id"]
+    default = solo["groups"][0]["id"]
+    # Outside the stack: solo loses their other group, and someone else is put in the stack's group.
+    emu.swo.set_user_groups(solo["id"], [buy])
+    emu.swo.set_user_groups(outsider["id"], [default, buy])
+
+    emu.symphony.reset_counts()
+    emu.swo.reset_counts()
+    refused = project.destroy()
+    assert refused.returncode != 0
+    assert f"{solo['id']} (solo@contoso.com) would have no group left" in refused.output, refused.output[-3000:]
+    assert f"{outsider['id']} (out@contoso.com) would stay in it (not removed by this stack)" in refused.output
+    assert keeper["id"] not in refused.output.split("would strand users")[-1].split("The platform")[0]
+    # Nothing was written, in either API: the Symphony members were not deactivated ahead of the refusal.
+    assert writes(emu) == 0, (emu.symphony.counts(), emu.swo.counts())
+    assert active(emu, desk) == {"alice.smith", "bob.jones"} and in_group(emu, buy) == {
+        solo["id"], keeper["id"], outsider["id"]}
+
+    emu.swo.set_user_groups(solo["id"], [default, buy])  # the fix the message names, done in the portal
+    emu.swo.set_user_groups(outsider["id"], [default])
+    project.destroy().ok()
+    assert all(g.get("isDefault") for g in emu.swo.groups())
+    assert not [g for g in emu.symphony.groups() if g.get("active", True) and g["id"] == desk]

@@ -367,8 +367,11 @@ def test_a_delete_that_failed_part_way_is_planned_from_the_live_people_next_run(
     new_run()  # the entry is put back: the state alone would say "no changes"
     provider = w.provider(w.list_cls)
     assert provider.diff(GID, outs, props).changes
-    provider.update(GID, outs, props)
+    outs = {**props, **provider.update(GID, outs, props).outs}
     assert w.members() == set(emails)
+    # The refusal was an answer (400), so no late write can follow it: one live plan settles the group.
+    new_run()
+    assert not w.provider(w.list_cls).diff(GID, outs, props).changes
 
 
 def test_the_journal_settles_once_no_late_write_can_land(rsps):
