@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from providers.swo.departures import Leaving
+
 KINDS = ("members", "assignees", "users")
 LISTS = ("symphonyGroups", "swoGroups")
 SHOWN = 10
@@ -64,22 +66,22 @@ def all_dropped(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
 
 
 Tenant = tuple[str, str]  # a SoftwareOne connection namespace and account id
+Departures = tuple[list[Leaving], dict[str, list[str]]]  # the groups leaving, and the kept ones' users
 
 
-def swo_departures(olds: Mapping[str, Any], news: Mapping[str, Any]
-                   ) -> dict[Tenant, tuple[list[tuple[str, str, tuple[str, ...]]], dict[str, list[str]]]]:
-    """Per account, the SoftwareOne groups the ledger recorded that ``news`` no longer has (``(key, group id,
-    users the run takes out)``, none when ``retainPeople`` keeps them) and the groups it keeps, with the
-    users each declares. An entry stays when a new entry has its key among its key and ``formerKeys``, or
+def swo_departures(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[Tenant, Departures]:
+    """Per account, the SoftwareOne groups the ledger recorded that ``news`` no longer has (with the users the
+    run takes out, none when ``retainPeople`` keeps them) and the groups it keeps, with the users each
+    declares. An entry stays when a new entry has its key among its key and ``formerKeys``, or
     its group id; ``news`` of ``{}`` (``destroy``) keeps none."""
     before, now = olds.get("swoGroups"), news.get("swoGroups") or {}
     if not isinstance(before, Mapping) or not isinstance(now, Mapping):
         return {}
     staying_keys = {k for key, e in now.items() if isinstance(e, Mapping) for k in (key, *e.get("formerKeys", ()))}
     staying_ids = {e["groupId"] for e in now.values() if isinstance(e, Mapping) and isinstance(e.get("groupId"), str)}
-    out: dict[Tenant, tuple[list[tuple[str, str, tuple[str, ...]]], dict[str, list[str]]]] = {}
+    out: dict[Tenant, Departures] = {}
 
-    def tenant(entry: Mapping[str, Any]) -> tuple[list[tuple[str, str, tuple[str, ...]]], dict[str, list[str]]]:
+    def tenant(entry: Mapping[str, Any]) -> Departures:
         return out.setdefault((str(entry.get("connection") or "swo"), str(entry.get("accountId"))), ([], {}))
 
     for key, entry in before.items():
@@ -87,7 +89,7 @@ def swo_departures(olds: Mapping[str, Any], news: Mapping[str, Any]
         if not isinstance(gid, str) or key in staying_keys or gid in staying_ids or not entry.get("accountId"):
             continue  # an older record (no group id) or a group that stays
         removes = () if entry.get("retainPeople") else tuple(map(str, entry.get("users") or ()))
-        tenant(entry)[0].append((str(key), gid, removes))
+        tenant(entry)[0].append(Leaving(str(key), gid, removes))
     for key, entry in now.items():
         if isinstance(entry, Mapping) and entry.get("accountId"):
             gid = entry.get("groupId")  # unknown while the group is still to be created: named by its key

@@ -23,7 +23,7 @@ from program import guards
 from providers.errors import ProviderError
 from providers.lifecycle import PROVIDER_KEY, ConfiguredProvider
 from providers.swo import provider as swo_provider
-from providers.swo.departures import Leaving, departure_error, departure_problems
+from providers.swo.departures import departure_error, departure_problems
 
 LEDGER_NAME = "people-ledger"
 
@@ -60,7 +60,7 @@ class PeopleLedgerProvider(ConfiguredProvider):
                 continue
             client = swo_provider.API.connect(connection, self.config)
             try:
-                problems = departure_problems(client, account_id, [Leaving(*g) for g in leaving], kept)
+                problems = departure_problems(client, account_id, leaving, kept)
             except ProviderError as exc:
                 raise ProviderError(f"could not check who the groups leaving account {account_id} would strand, "
                                     f"so nothing was changed: {exc}") from None

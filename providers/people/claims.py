@@ -12,6 +12,7 @@ from typing import Iterable
 from ..cache import shared
 from ..errors import ProviderError
 from ..notices import warn
+from .adapter import PeopleAdapter
 
 LIST, ADD = "list", "add"
 
@@ -57,6 +58,13 @@ class Claims:
 def claims(scope: tuple[str, ...]) -> Claims:
     """The run's claims for one tenant (``scope``: the API and the connection)."""
     return shared(("claims", *scope), Claims)
+
+
+def enter_form(adapter: PeopleAdapter, group_id: str, form: str, conflict: str) -> None:
+    """Records that a resource of ``form`` holds the group's people in this run, where the adapter's kind
+    has both forms (a list and additive people); the second form on one group fails with ``conflict``."""
+    if adapter.has_list_form:
+        claims(adapter.scope).enter(group_id, form, conflict)
 
 
 def leave_claimed(scope: tuple[str, ...], group_id: str, people: set[str], holder: str) -> set[str]:

@@ -21,7 +21,7 @@ from ..fields import ResourceInputs
 from ..lifecycle import Service
 from .adapter import PeopleAdapter, Person, PersonId
 from .arrivals import arrivals
-from .claims import ADD, LIST, claims, leave_claimed
+from .claims import ADD, LIST, claims, enter_form, leave_claimed
 from .directory import directory
 from .journal import WriteJournal
 from .writes import write_each
@@ -81,8 +81,7 @@ class _People(Service[I], Generic[I]):
         return {f: get(f) for f in self.group_fields}
 
     def _enter(self, group_id: str, form: str) -> None:
-        if self.adapter.has_list_form:
-            claims(self.adapter.scope).enter(group_id, form, self.conflict)
+        enter_form(self.adapter, group_id, form, self.conflict)
 
 
 class PeopleList(_People[I], Generic[I]):
@@ -114,10 +113,9 @@ class PeopleList(_People[I], Generic[I]):
             self._apply(group_id, values, before, resolved, current)
         # Who this update removed without the list having declared them (drift), so that a return is noticed.
         declared_before = {self.adapter.parse_id(p) for p in (olds.get("resolved") or {}).values()}
-        evicted = (before - set(resolved.values()) - declared_before) | {
-            self.adapter.parse_id(p) for p in olds.get("evicted") or []}
-        return {**self._outputs(inputs, values, resolved),
-                "evicted": sorted(evicted - set(resolved.values()), key=_order)}
+        evicted_before = {self.adapter.parse_id(p) for p in olds.get("evicted") or []}
+        evicted = ((before - declared_before) | evicted_before) - set(resolved.values())
+        return {**self._outputs(inputs, values, resolved), "evicted": sorted(evicted, key=_order)}
 
     def _apply(self, group_id: str, values: list[str], before: set[PersonId],
                resolved: dict[str, PersonId], current: list[Person] | None = None) -> None:

@@ -14,7 +14,7 @@ from ..lifecycle import Provider
 from ..notices import warn
 from .adapter import PeopleAdapter, PersonId
 from .arrivals import arrivals
-from .claims import ADD, LIST, claims
+from .claims import ADD, LIST, enter_form
 from .declarations import declarations
 from .directory import directory
 from .engine import OnePerson, PeopleList
@@ -104,10 +104,9 @@ class PeopleProvider(Provider[I], Generic[I]):
             return failures
         group = str(getattr(inputs, "group_id"))
         try:
-            if adapter.has_list_form:
-                # Every resource of the program is checked, changed or not: a list and an additive person on
-                # one group fail here, not only in a run that writes both (they would undo each other).
-                claims(adapter.scope).enter(group, self.form, self.conflict)
+            # Every resource of the program is checked, changed or not: a list and an additive person on
+            # one group fail here, not only in a run that writes both (they would undo each other).
+            enter_form(adapter, group, self.form, self.conflict)
             same_run = declarations(adapter.scope)
             same_run.declare(group, values, self.holder(inputs))
             if new:

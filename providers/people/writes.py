@@ -31,7 +31,7 @@ def write_each(what: str, group_id: str, people: Iterable[PersonId], call: Calla
 
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
         futures = [pool.submit(one, p) for p in sorted(set(people), key=str)]
-    failures = [f.exception() for f in futures if f.exception() is not None]
+    failures = [e for e in (f.exception() for f in futures) if e is not None]
     if failures:
         first = failures[0]
         # Outright refusals only when every failure was one: any unanswered write may still land.

@@ -121,9 +121,6 @@ class SymphonyUserGroupAssignmentInputs(SymphonyUserGroupMemberInputs):
     username: Username = Field(**spec("a pod username or e-mail address (the pod decides who may be assigned, e.g. a compliance "
                                       "officer)", replace=True, natural_key=True, people=True))
 
-    def label(self) -> str:
-        return f"{self.username} of {self.group_id}"
-
 
 class SymphonyUserGroupMembersAttributes(BaseModel):
     """What ``SymphonyUserGroupMembers`` outputs beyond its arguments."""

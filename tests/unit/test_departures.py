@@ -10,6 +10,7 @@ import responses
 from program.guards import swo_departures
 from program.ledger import PeopleLedgerProvider
 from providers.errors import ProviderError
+from providers.swo.departures import Leaving
 from tests.unit.helpers import calls, configured
 from tests.unit.people_fakes import ACC, GID, SWO_CONFIG, Tenant
 
@@ -83,7 +84,7 @@ def test_only_leaving_groups_are_read_and_a_moved_key_or_an_older_record_is_not_
     assert swo_departures(olds, ledger({"ops": entry(GID, ["USR-1"])}))[("swo", ACC)][0] == []
     assert swo_departures(olds, ledger({"ops2": entry(GID, [], formerKeys=["ops"])}))[("swo", ACC)][0] == []
     leaving, kept = swo_departures(olds, {})[("swo", ACC)]
-    assert leaving == [("ops", GID, ("USR-1",))] and kept == {}
+    assert leaving == [Leaving("ops", GID, ("USR-1",))] and kept == {}
 
 
 def test_an_unreachable_api_refuses_the_destroy_naming_why():
