@@ -33,9 +33,13 @@ class FaultRule(BaseModel):
     times: Optional[int] = Field(default=None, description="fire this many times, then retire; None = until cleared")
     probability: float = Field(default=1.0, ge=0.0, le=1.0, description="chance that a matching request is hit")
     seed: Optional[int] = None
+    within: Optional[str] = Field(default=None, description="only requests whose path contains this (a group's or "
+                                                            "a user's id): faults aimed at one group share a run")
     fired: int = 0
 
-    def matches(self, route: str) -> bool:
+    def matches(self, route: str, path: str = "") -> bool:
+        if self.within is not None and self.within not in path:
+            return False
         if self.route == "*" or self.route == route:
             return True
         method, _, template = self.route.partition(" ")
@@ -64,11 +68,11 @@ class FaultPlan:
         with self._lock:
             return [r.model_copy() for r in self._rules]
 
-    def take(self, route: str) -> FaultRule | None:
+    def take(self, route: str, path: str = "") -> FaultRule | None:
         """The rule that applies to this request, if any; counts it as fired."""
         with self._lock:
             for rule in list(self._rules):
-                if not rule.matches(route):
+                if not rule.matches(route, path):
                     continue
                 if rule.probability < 1.0 and self._rngs[id(rule)].random() >= rule.probability:
                     continue

@@ -197,7 +197,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         route, params = _match(api.routes(), request.method, path)
         route_name = route.name if route else f"{request.method} (unknown)"
         api.count(route_name)
-        fault = api.faults.take(route_name)
+        fault = api.faults.take(route_name, path)
 
         if fault and fault.kind == FaultKind.DROP_BEFORE:
             self._reset_connection()

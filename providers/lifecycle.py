@@ -34,7 +34,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pydantic import ValidationError
 
-from . import errors, fields
+from . import engine_watch, errors, fields
 from .config import ConfigSource, EmptyConfig
 from .creation import Creation, owners
 from .errors import ApiError, ConfigError, ProviderError
@@ -113,6 +113,7 @@ class ConfiguredProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         # Runs in the provider process after unpickling: the config never reaches state.
         self._config = req.config
+        engine_watch.watch()  # a killed engine must not leave this process writing on its own
 
     @property
     def config(self) -> ConfigSource:

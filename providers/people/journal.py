@@ -2,8 +2,9 @@
 
 A write that failed may still be committed by the server later (a slow commit past the read
 timeout), and a delete that failed part-way has removed some people while the state still lists
-them. Either way the stored state no longer says who is in the group. The group is recorded in
-the project's journal (``providers.pending``) with the time the writes began; every later run
+them; a process killed mid-write leaves no word at all. Either way the stored state no longer says
+who is in the group. The group is recorded in the project's journal (``providers.pending``) before
+its writes begin, and kept with the time they began when they do not all succeed; every later run
 until ``<ns>:pendingWindow`` seconds have passed since then plans from the group's live people,
 not from the state, and the first run after that settles it. So nobody stays removed, or comes
 back, behind a plan that says "no changes". A write the API refused outright (a 4xx, a refused
@@ -32,16 +33,22 @@ class WriteJournal:
 
     @contextmanager
     def writing(self, group_id: str) -> Iterator[None]:
-        """Records the group when the writes inside fail (after a live plan, the record stays for the window)."""
-        started = time.time()
+        """Records the group before the writes inside begin, so that a process killed mid-write (the engine
+        gone, ``pulumi up`` killed) leaves the record behind; a failure keeps it, with the window running
+        from now; success takes it back (an earlier run's record stays for its own window)."""
+        started, earlier = time.time(), pending.attempted(self.scope, group_id)
+        pending.record(self.scope, group_id, earlier or started)
         try:
             yield
         except Exception as exc:
             # Refused outright: nothing can land later, so the window is over as soon as a live plan ran.
             begun = started - self.window if isinstance(exc, ProviderError) and exc.definite else started
-            pending.record(self.scope, group_id, min(begun, pending.attempted(self.scope, group_id) or begun))
+            pending.record(self.scope, group_id, min(begun, earlier or begun))
             raise
-        self.settle(group_id)
+        if earlier is None:
+            pending.settle(self.scope, group_id)
+        else:
+            self.settle(group_id)
 
     def settle(self, group_id: str) -> None:
         """Forgets the group once no write of the failed run can still land (the window has passed)."""

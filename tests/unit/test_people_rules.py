@@ -390,6 +390,19 @@ def test_the_journal_settles_once_no_late_write_can_land(rsps):
     assert not w.provider(w.list_cls).diff(SYM_GID, outs, w.list_props(w.refs[:2])).changes  # settled
 
 
+def test_a_process_killed_mid_write_leaves_the_group_journaled(rsps):
+    from providers.people.journal import WriteJournal
+    journal, scope = WriteJournal(("people", "Kill", "symphony"), window=60), ("people", "Kill", "symphony")
+    with journal.writing(SYM_GID):
+        # What a killed process leaves on disk: the group, recorded before its first write.
+        assert journal.unsettled(SYM_GID) and pending.attempted(scope, SYM_GID) is not None
+    assert not journal.unsettled(SYM_GID)  # all written: nothing to plan live
+    pending.record(scope, SYM_GID, time.time() - 5)  # an earlier run's unanswered write
+    with journal.writing(SYM_GID):
+        pass
+    assert journal.unsettled(SYM_GID)  # that run's late write may still land: kept for its window
+
+
 def test_a_user_moved_between_two_groups_is_added_before_being_removed_whatever_the_order(rsps):
     import threading
     from tests.unit.people_fakes import Tenant
