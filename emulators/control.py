@@ -32,6 +32,10 @@ class EmulatorControl:
     def counts(self) -> dict[str, int]:
         return self._call("GET", "/requests")["counts"]
 
+    def path_counts(self) -> dict[str, int]:
+        """Requests counted per ``"METHOD /path"`` (the concrete path, ids and all)."""
+        return self._call("GET", "/requests")["paths"]
+
     def total(self, prefix: str = "") -> int:
         """Requests counted on routes whose name starts with ``prefix`` (e.g. ``"POST"``)."""
         return sum(n for route, n in self.counts().items() if route.startswith(prefix))

@@ -83,6 +83,7 @@ class EmulatedApi:
         self.faults = FaultPlan()
         self.latency_ms = latency_ms
         self.counts: Counter[str] = Counter()
+        self.paths: Counter[str] = Counter()
         self._count_lock = threading.Lock()
         self.settings: dict[str, Any] = {}
         self.default_settings: dict[str, Any] = {}
@@ -109,18 +110,21 @@ class EmulatedApi:
         self.store.clear()
 
     # -- shared ---------------------------------------------------------------------
-    def count(self, route_name: str) -> None:
+    def count(self, route_name: str, path: str = "") -> None:
         with self._count_lock:
             self.counts[route_name] += 1
+            # Per path too, so that a test with a group per scenario can tell each group's writes apart.
+            self.paths[f"{route_name.partition(' ')[0]} {path}"] += 1
 
     def counters(self) -> dict[str, Any]:
         with self._count_lock:
-            counts = dict(self.counts)
-        return {"counts": counts, "total": sum(counts.values())}
+            counts, paths = dict(self.counts), dict(self.paths)
+        return {"counts": counts, "total": sum(counts.values()), "paths": paths}
 
     def reset_counters(self) -> None:
         with self._count_lock:
             self.counts.clear()
+            self.paths.clear()
 
     def shared_admin(self, request: Request, path: str) -> Response:
         if path == "/health":
@@ -196,7 +200,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
         route, params = _match(api.routes(), request.method, path)
         route_name = route.name if route else f"{request.method} (unknown)"
-        api.count(route_name)
+        api.count(route_name, path)
         fault = api.faults.take(route_name, path)
 
         if fault and fault.kind == FaultKind.DROP_BEFORE:

@@ -70,7 +70,6 @@ def _run(address: tuple[str, int], interval: float) -> None:
         misses = 0 if listening(address) else misses + 1
         if misses >= MISSES:
             # The engine is gone: no one will record what this process does from now on. Stop at once,
-            # without running atexit handlers (the gRPC server's worker threads would wait for the writes).
-            sys.stderr.write("usergroups provider: the Pulumi engine is gone; stopping\n")
-            sys.stderr.flush()
+            # without atexit handlers (the gRPC server's worker threads would wait for the writes) and
+            # without a word: the engine read this process's stderr, and a write to it would fail or block.
             os._exit(EXIT_STATUS)

@@ -7,11 +7,13 @@ the declared groups and the state's ids match the emulator's. The outcomes becom
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable
 
 import pytest
 
@@ -254,124 +256,310 @@ def test_many_groups_in_parallel_with_intermittent_429(project, emu):
 
 # -- people under faults: one stack, a group per row -------------------------------------------------
 ACC = "ACC-1234-5678"
-SWO_PEOPLE = "/public/v1/accounts/accounts/{account}/users/{user}/groups"
-SYM_PEOPLE = "/pod/v2/admin/usergroups/{groupId}/memberships/{userId}"
+USERS = "/public/v1/accounts/accounts/{account}/users/{user}/groups"
+MEMBERSHIPS = "/pod/v2/admin/usergroups/{groupId}/memberships"
+WINDOW = 25  # seconds: longer than a late commit takes to land
+PEOPLE_CONFIG = {f"{ns}:{k}": v for ns in ("symphony", "swo")
+                 for k, v in (("readTimeout", "1"), ("retryBudget", "3"), ("maxRetries", "1"),
+                              ("pendingWindow", str(WINDOW)))}
+
+
+@dataclass(frozen=True)
+class WriteKind:
+    """One kind of people write: its route, and the edits that make a run send it (by person index)."""
+
+    name: str
+    api: str  # "symphony" or "swo"
+    field: str  # the entry's people key
+    method: str
+    route: str
+    size: int  # how many people a row of this kind needs
+    before: tuple[int, ...]  # declared when the group is made
+    after: tuple[int, ...]  # the edit of the faulted run
+    again: tuple[int, ...]  # the user's next edit, for a late commit
+    aim: str = "group"  # what a fault is aimed by: the group's id, or (for an add) the added user's
+
+
+KINDS = [
+    WriteKind("Symphony replace-all (50 adds)", "symphony", "members", "PUT", MEMBERSHIPS, 51,
+              (0,), tuple(range(51)), (0,)),
+    WriteKind("Symphony member upsert", "symphony", "members", "PUT", MEMBERSHIPS + "/{userId}", 3,
+              (0, 1), (0, 2), (0, 1)),
+    WriteKind("Symphony assignment", "symphony", "assignees", "PUT",
+              "/pod/v2/admin/usergroups/{groupId}/assignments/{userId}", 2, (0,), (1,), (0,)),
+    WriteKind("SoftwareOne user add", "swo", "users", "POST", USERS, 2, (0,), (0, 1), (0,), aim="user"),
+    WriteKind("SoftwareOne user removal", "swo", "users", "DELETE", USERS + "/{group}", 2, (0, 1), (0,), (0, 1)),
+]
+
+
+@dataclass(frozen=True)
+class PeopleFault:
+    """One fault of the people matrix, as the emulator's rule (aimed at one row's group when it runs)."""
+
+    name: str
+    rule: dict[str, Any]
+    late: bool = False  # the write lands after the user's next run
+
+
+PEOPLE_FAULTS = [
+    PeopleFault("answer dropped after the commit", {"kind": "drop_after", "times": 1}),
+    PeopleFault("500", {"kind": "status", "status": 500, "times": 1}),
+    PeopleFault("502", {"kind": "status", "status": 502, "times": 1}),
+    PeopleFault("503", {"kind": "status", "status": 503, "times": 1}),
+    PeopleFault("429 with Retry-After: 1", {"kind": "status", "status": 429, "retry_after": 1, "times": 1}),
+    PeopleFault("connection reset before the commit", {"kind": "drop_before", "times": 1}),
+    PeopleFault("commit 3 s late, past a 1 s read timeout", {"kind": "slow", "delay": 3, "times": 1}),
+    PeopleFault("commit 20 s late, landing after the next run declared the people before it again",
+                {"kind": "slow", "delay": 20}, late=True),
+    PeopleFault("302 on the write (never followed as a GET)", {"kind": "redirect", "status": 302, "times": 1}),
+    PeopleFault("401 on the write (session expired mid-run)", {"kind": "status", "status": 401, "times": 1}),
+]
 
 
 @dataclass
 class PeopleRow:
-    """One people fault scenario: its fault, the group it hits, and the edits around it."""
+    """One group of the people stack: its write kind, its fault, its people, and what is declared now."""
 
-    fault: str
-    resource: str
     key: str
-    marker: str  # what its error lines name (the group id)
-    inject: Callable[[], None]
-    change: Callable[[], None]
-    next_run: Optional[Callable[[], None]] = None
-    landed: Optional[Callable[[], bool]] = None
+    kind: WriteKind
+    fault: str
+    people: list[str]  # usernames (Symphony) or user ids (SoftwareOne), by index
+    declared: list[str]
+    group_id: str = ""
+
+    def pick(self, indexes: tuple[int, ...]) -> list[str]:
+        return [self.people[i] for i in indexes]
+
+    def entry(self) -> dict[str, Any]:
+        extra = {self.kind.field: self.declared, "maxRemovals": 100}
+        if self.kind.api == "swo":
+            return swo_group(self.key, f"People {self.key}", **extra)
+        return symphony_group(self.key, f"People {self.key}", **extra)
+
+    def aim(self) -> str:
+        return self.people[self.kind.after[-1]] if self.kind.aim == "user" else self.group_id
+
+    def live(self, emu: Emulators) -> set[str]:
+        from tests.e2e.test_people_identity_e2e import in_group
+        from tests.e2e.test_symphony_members_e2e import active
+        if self.kind.api == "swo":
+            return in_group(emu, self.group_id)
+        return active(emu, self.group_id, "memberships" if self.kind.field == "members" else "assignments")
+
+    def writes(self, paths: dict[str, int]) -> int:
+        """This row's requests of its own kind among the emulator's per-path counts."""
+        parts = ("[^/]+" if part.startswith("{") else re.escape(part) for part in self.kind.route.split("/"))
+        pattern = re.escape(self.kind.method) + " " + "/".join(parts)
+        return sum(n for path, n in paths.items() if re.fullmatch(pattern, path) and self.aim() in path)
+
+
+def people_stack(project: PulumiProject, emu: Emulators, rows: list[PeopleRow]) -> None:
+    """Declares every row's group, with the short timeouts the faults need."""
+    project.set_groups(symphony=[r.entry() for r in rows if r.kind.api == "symphony"],
+                       swo=[r.entry() for r in rows if r.kind.api == "swo"])
+    import yaml
+    data = yaml.safe_load(project.stack_file.read_text())
+    data["config"].update(PEOPLE_CONFIG)
+    project.stack_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+def make_rows(emu: Emulators, specs: list[tuple[WriteKind, str]], prefix: str) -> list[PeopleRow]:
+    """A group per (kind, fault), each with people of its own seeded in the emulators."""
+    rows = []
+    for n, (kind, fault) in enumerate(specs):
+        key = f"{prefix}{n:02d}"
+        if kind.api == "symphony":
+            people = [u["username"] for u in emu.symphony.seed_pod_users([f"{key}.u{i:02d}" for i in range(kind.size)])]
+        else:
+            people = [u["id"] for u in emu.swo.seed_users(ACC, [{"email": f"{key}.u{i:02d}@contoso.com"}
+                                                                 for i in range(kind.size)])]
+        row = PeopleRow(key, kind, fault, people, [])
+        row.declared = row.pick(kind.before)
+        rows.append(row)
+    return rows
+
+
+def record_people(rows: list[PeopleRow], emu: Emulators, first: Any, errors: list[str],
+                  requests: Callable[[PeopleRow], dict[str, int]], converged: dict[str, bool]) -> None:
+    for row in rows:
+        live, declared = row.live(emu), set(row.declared)
+        own = [e for e in errors if row.group_id in e]
+        outcome = "succeeded" if first.returncode == 0 or not own else "failed: " + own[0][:160]
+        reliability.record(reliability.Row(row.fault, row.kind.name, outcome, converged.get(row.key, False),
+                                           requests(row), own, wrongly_removed=len(declared - live),
+                                           wrongly_added=len(live - declared)))
+
+
+def settle_people(project: PulumiProject, emu: Emulators, rows: list[PeopleRow],
+                  began: float = 0.0) -> dict[str, bool]:
+    """One `up` without refresh must leave each group as declared; refresh and preview then see nothing,
+    once the pending window of the writes that began by ``began`` is over (until then, a run plans live)."""
+    project.up().ok()
+    settled = {row.key: row.live(emu) == set(row.declared) for row in rows}
+    time.sleep(max(0.0, began + WINDOW + 1 - time.time()))
+    project.refresh().ok()
+    project.preview("--expect-no-changes").ok()
+    return settled
 
 
 def test_people_under_faults(project, emu):
-    """Each row faults one group's people writes; afterwards an `up` (no refresh) leaves the live people as
-    declared, and `refresh` then finds nothing to change. A late commit must be seen by the journal."""
-    from tests.e2e.test_people_identity_e2e import in_group
-    from tests.e2e.test_symphony_members_e2e import active
-    emu.symphony.seed_pod_users(["ann.late", "bob.late", "cat.login", "dan.login"])
-    names = ("ann", "bob", "cat", "dan", "eve")
-    u = {n: x["id"] for n, x in zip(names, emu.swo.seed_users(ACC, [{"email": f"{n}@contoso.com"} for n in names]))}
-    people = {"late": [u["ann"], u["bob"]], "moved": [u["cat"]], "redirect": [u["dan"]],
-              "late-m": ["ann.late", "bob.late"], "login": ["cat.login"]}
-
-    def declare() -> None:
-        project.set_groups(
-            symphony=[symphony_group(k, f"People {k}", members=people[k]) for k in ("late-m", "login")],
-            swo=[swo_group(k, f"People {k}", users=people[k], **({"maxRemovals": 1} if k == "moved" else {}))
-                 for k in ("late", "moved", "redirect")])
-        import yaml
-        data = yaml.safe_load(project.stack_file.read_text())
-        data["config"].update({f"{ns}:{k}": v for ns in ("symphony", "swo")
-                               for k, v in (("readTimeout", "1"), ("retryBudget", "3"), ("maxRetries", "1"),
-                                            ("pendingWindow", "25"))})  # longer than the late commit takes
-        project.stack_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-
-    declare()
+    """Every write kind under every fault, a group per row, all in one faulted `up`."""
+    rows = make_rows(emu, [(kind, fault.name) for kind in KINDS for fault in PEOPLE_FAULTS], "f")
+    faults = {f.name: f for f in PEOPLE_FAULTS}
+    people_stack(project, emu, rows)
     project.up().ok()
     ids = {**project.outputs()["swoGroups"], **project.outputs()["symphonyGroups"]}
-    gid = {k: v["id"] for k, v in ids.items()}
+    for row in rows:
+        row.group_id = ids[row.key]["id"]
+    emu.symphony.reset_counts()
+    emu.swo.reset_counts()
+    for row in rows:
+        control = emu.symphony if row.kind.api == "symphony" else emu.swo
+        rule = dict(faults[row.fault].rule)
+        if rule["kind"] == "redirect":
+            rule["location"] = emu.symphony_url if row.kind.api == "symphony" else emu.swo_url
+        control.add_fault(route=f"{row.kind.method} {row.kind.route}", within=row.aim(), **rule)
+        row.declared = row.pick(row.kind.after)
+    people_stack(project, emu, rows)
+    # One row's failure must not keep the other rows' writes from being sent, as if each had its own stack.
+    first = project.up("--continue-on-error")
+    sent = time.time()  # every late write arrived before this, and commits at most 20 s after it arrived
+    paths = {**emu.symphony.path_counts(), **emu.swo.path_counts()}
+    emu.symphony.clear_faults()
+    emu.swo.clear_faults()
+    errors = error_lines(first.output)
+    assert first.returncode == 0 or errors, first.output[-3000:]
+    # Under --continue-on-error the Python SDK fails the people ledger, which depends on every failed row,
+    # with its own traceback; no other may appear.
+    tracebacks = first.output.split("Traceback")[1:]
+    assert len(tracebacks) <= 1 and all("_resolve_depends_on_urns" in t for t in tracebacks), first.output[-3000:]
+    late = [row for row in rows if faults[row.fault].late]
+    for row in late:  # the user's next edit, made before the late writes land
+        row.declared = row.pick(row.kind.again)
+    people_stack(project, emu, rows)
+    project.up().ok()
+    left = {row.key: row.live(emu) for row in late}  # what the next run left, before the late writes land
+    while any(row.live(emu) == left[row.key] for row in late) and time.time() < sent + 25:
+        time.sleep(0.5)
+    assert all(row.live(emu) != left[row.key] for row in late), "a late write never landed"
+    settled: dict[str, bool] = {}
+    try:
+        settled = settle_people(project, emu, rows, sent)
+    finally:
+        record_people(rows, emu, first, errors, lambda row: {row.kind.method: row.writes(paths)}, settled)
+    failed = {(row.kind.name, row.fault) for row in rows if not settled[row.key]}
+    assert failed == KNOWN_OPEN, failed ^ KNOWN_OPEN
 
-    def live(key: str) -> set[str]:
-        return in_group(emu, gid[key]) if key in ("late", "moved", "redirect") else active(emu, gid[key])
 
-    def rows(*specs: PeopleRow) -> None:
-        """Runs the rows' faults together (each on its own group and API), then settles and records each."""
+# A late grant of an additive person whom the next run no longer declares: the failed create left no resource
+# to take the grant back, and nothing else in the stack owns that person. Recorded as not converging until fixed.
+KNOWN_OPEN = {("Symphony assignment", PEOPLE_FAULTS[7].name)}
+
+
+def test_a_user_moved_out_of_their_only_group_is_added_before_being_removed(project, emu):
+    rows = make_rows(emu, [(KINDS[4], "user moved from their only group to another group of the stack in one "
+                                      "up (no fault)"), (KINDS[3], "")], "m")
+    leaving, joining = rows
+    people_stack(project, emu, rows)
+    project.up().ok()
+    ids = project.outputs()["swoGroups"]
+    leaving.group_id, joining.group_id = ids[leaving.key]["id"], ids[joining.key]["id"]
+    mover = leaving.people[1]
+    emu.swo.set_user_groups(mover, [leaving.group_id])  # the group is their only one
+    emu.swo.reset_counts()
+    leaving.declared, joining.declared = [leaving.people[0]], [*joining.declared, mover]
+    people_stack(project, emu, rows)
+    first = project.up()
+    counts = {k: v for k, v in emu.swo.counts().items() if "/users/" in k}
+    settled: dict[str, bool] = {}
+    try:
+        first.ok()
+        settled = settle_people(project, emu, rows)
+    finally:
+        record_people(rows[:1], emu, first, error_lines(first.output), lambda _row: counts, settled)
+    assert settled[leaving.key] and settled[joining.key]
+
+
+# Big enough edits that each row is still writing when the signal comes (0.4 s of latency per write).
+KILL_KINDS = [
+    WriteKind("Symphony replace-all (50 adds)", "symphony", "members", "PUT", MEMBERSHIPS, 51, (0,),
+              tuple(range(51)), ()),
+    WriteKind("Symphony member upsert", "symphony", "members", "PUT", MEMBERSHIPS + "/{userId}", 25, (0,),
+              tuple(range(25)), ()),
+    WriteKind("Symphony assignment", "symphony", "assignees", "PUT",
+              "/pod/v2/admin/usergroups/{groupId}/assignments/{userId}", 12, (0,), tuple(range(12)), ()),
+    WriteKind("SoftwareOne user add", "swo", "users", "POST", USERS, 25, (0,), tuple(range(25)), (), aim="user"),
+    WriteKind("SoftwareOne user removal", "swo", "users", "DELETE", USERS + "/{group}", 25, tuple(range(25)),
+              (0,), ()),
+]
+
+
+def test_people_when_up_is_killed_mid_write(project, emu):
+    """SIGKILL of `pulumi up` (then `pulumi cancel` for the stale lock) and SIGINT, each while every write kind
+    is under way: the provider processes stop writing within seconds, and the next `up` converges."""
+    rows = make_rows(emu, [(kind, "") for kind in KILL_KINDS], "k")
+    people_stack(project, emu, rows)
+    project.up().ok()
+    ids = {**project.outputs()["swoGroups"], **project.outputs()["symphonyGroups"]}
+    for row in rows:
+        row.group_id = ids[row.key]["id"]
+
+    def writes() -> dict[str, int]:
+        """Each row's writes so far (an add to SoftwareOne names the user in its path, not the group)."""
+        paths = {**emu.symphony.path_counts(), **emu.swo.path_counts()}
+        marks = {row.key: row.people if row.kind.aim == "user" else [row.group_id] for row in rows}
+        return {row.key: sum(n for path, n in paths.items() if path.startswith(row.kind.method + " ")
+                             and any(mark in path for mark in marks[row.key])) for row in rows}
+
+    def interrupt(sig: signal.Signals, label: str) -> None:
+        for row in rows:  # back where the edit starts, with no fault
+            row.declared = row.pick(row.kind.before)
+        people_stack(project, emu, rows)
+        project.up().ok()
+        for row in rows:
+            row.fault = label
+            row.declared = row.pick(row.kind.after)
+            control = emu.symphony if row.kind.api == "symphony" else emu.swo
+            control.add_fault(route=f"{row.kind.method} {row.kind.route}", kind="latency", delay=0.4)
         emu.symphony.reset_counts()
         emu.swo.reset_counts()
-        for spec in specs:
-            spec.inject()
-            spec.change()
-        declare()
-        first = project.up()
-        counts = {**emu.symphony.counts(), **emu.swo.counts()}
+        people_stack(project, emu, rows)
+        proc = project.start("up", "--yes")
+        deadline = time.time() + 90
+        while not all(writes().values()) and time.time() < deadline:
+            time.sleep(0.1)
+        if not all(writes().values()):
+            proc.kill()
+            raise AssertionError(f"not every row was writing: {writes()}\n{proc.communicate()[0][-3000:]}")
+        before = writes()
+        os.kill(proc.pid, sig)
+        began = time.time()  # every write the run began, it began before this
+        output, _ = proc.communicate(timeout=120)  # SIGINT: the engine lets the writes under way finish
+        time.sleep(2.0)
+        stopped = writes()
+        time.sleep(4.0)
+        later = writes()
         emu.symphony.clear_faults()
         emu.swo.clear_faults()
-        errors = error_lines(first.output)
-        assert first.returncode == 0 or errors, first.output[-3000:]
-        assert "Traceback" not in first.output
-        if any(spec.next_run for spec in specs):  # the user's next edit, made before the late writes land
-            for spec in specs:
-                (spec.next_run or (lambda: None))()
-            declare()
-            project.up().ok()
-        deadline = time.time() + 40
-        while not all(spec.landed() for spec in specs if spec.landed) and time.time() < deadline:
-            time.sleep(0.3)
-        assert all(spec.landed() for spec in specs if spec.landed), "a late write never landed"
-        settled: dict[str, bool] = {spec.key: False for spec in specs}
+        if sig == signal.SIGKILL:
+            project.run("cancel", "--yes").ok()  # the killed engine left its lock behind
+        settled: dict[str, bool] = {}
         try:
-            project.up().ok()  # no refresh: the journal alone must bring each group back to what is declared
-            for spec in specs:
-                settled[spec.key] = live(spec.key) == set(people[spec.key])
-            project.refresh().ok()
-            project.preview("--expect-no-changes").ok()
+            assert stopped == later, (stopped, later)  # nothing is still writing on its own
+            settled = settle_people(project, emu, rows, began)
         finally:
-            for spec in specs:
-                own = [e for e in errors if spec.marker in e] or errors
-                outcome = "succeeded" if first.returncode == 0 or not [e for e in errors if spec.marker in e] \
-                    else "failed: " + own[0][:160]
-                wanted = "/login" if spec.resource.startswith("Symphony") else "/users/"
+            errors = error_lines(output)
+            for row in rows:
+                live, declared = row.live(emu), set(row.declared)
+                outcome = ("killed" if sig == signal.SIGKILL else "interrupted: " + (errors[0][:100] if errors
+                                                                                     else "exit %d" % proc.returncode))
                 reliability.record(reliability.Row(
-                    spec.fault, spec.resource, outcome, settled[spec.key],
-                    {k: v for k, v in counts.items() if (("/memberships" in k or "/login" in k) if wanted == "/login"
-                                                         else "/users/" in k)}, own))
+                    label, row.kind.name, outcome, settled.get(row.key, False) and stopped == later,
+                    {"writes before the signal": before[row.key],
+                     "after it": later[row.key] - before[row.key],
+                     "after the engine was gone, 2 to 6 s on": later[row.key] - stopped[row.key]}, errors,
+                    wrongly_removed=len(declared - live), wrongly_added=len(live - declared)))
         assert all(settled.values()), settled
 
-    # A removal the server commits after the client gave up, landing after the next run put the person back;
-    # the same for a Symphony deactivation, in the same runs.
-    rows(PeopleRow("user removal committed 20 s late (read timeout 1 s), after the next run declared the user again",
-                   "SoftwareOne users", "late", gid["late"],
-                   lambda: emu.swo.add_fault(route=f"DELETE {SWO_PEOPLE}/{{group}}", kind="slow", delay=20),
-                   lambda: people.__setitem__("late", [u["ann"]]),
-                   next_run=lambda: people.__setitem__("late", [u["ann"], u["bob"]]),
-                   landed=lambda: u["bob"] not in in_group(emu, gid["late"])),
-         PeopleRow("member deactivation committed 20 s late (read timeout 1 s), after the next run declared them "
-                   "again", "Symphony members", "late-m", gid["late-m"],
-                   lambda: emu.symphony.add_fault(route=f"PUT {SYM_PEOPLE}", kind="slow", delay=20),
-                   lambda: people.__setitem__("late-m", ["ann.late"]),
-                   next_run=lambda: people.__setitem__("late-m", ["ann.late", "bob.late"]),
-                   landed=lambda: "bob.late" not in active(emu, gid["late-m"])))
-    # A write answered with a redirect is never re-sent as a GET and counted as done; a 401 logs in again.
-    rows(PeopleRow("302 on a user add (never followed as a GET)", "SoftwareOne users", "redirect", gid["redirect"],
-                   lambda: emu.swo.add_fault(route=f"POST {SWO_PEOPLE}", kind="redirect", status=302,
-                                             location=emu.swo_url, times=1),
-                   lambda: people.__setitem__("redirect", [u["dan"], u["eve"]])),
-         PeopleRow("401 on a member write (session expired mid-run)", "Symphony members", "login", gid["login"],
-                   lambda: emu.symphony.add_fault(route=f"PUT {SYM_PEOPLE}", kind="status", status=401, times=1),
-                   lambda: people.__setitem__("login", ["cat.login", "dan.login"])))
-    # cat's only group is "moved": moving her to "late" in one up must add before it removes.
-    emu.swo.set_user_groups(u["cat"], [gid["moved"]])
-    rows(PeopleRow("user moved from their only group to another group of the stack in one up (no fault)",
-                   "SoftwareOne users", "moved", gid["moved"], lambda: None,
-                   lambda: (people.__setitem__("moved", []),
-                            people.__setitem__("late", [u["ann"], u["bob"], u["cat"]]))))
-    assert live("late") == {u["ann"], u["bob"], u["cat"]}
+    interrupt(signal.SIGKILL, "`pulumi up` killed (SIGKILL) mid-write; then `pulumi cancel` and `up`")
+    interrupt(signal.SIGINT, "`pulumi up` interrupted (SIGINT) mid-write; then `up`")
