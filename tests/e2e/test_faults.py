@@ -353,13 +353,13 @@ class PeopleRow:
         return sum(n for path, n in paths.items() if re.fullmatch(pattern, path) and self.aim() in path)
 
 
-def people_stack(project: PulumiProject, emu: Emulators, rows: list[PeopleRow]) -> None:
+def people_stack(project: PulumiProject, emu: Emulators, rows: list[PeopleRow], window: int = WINDOW) -> None:
     """Declares every row's group, with the short timeouts the faults need."""
     project.set_groups(symphony=[r.entry() for r in rows if r.kind.api == "symphony"],
                        swo=[r.entry() for r in rows if r.kind.api == "swo"])
     import yaml
     data = yaml.safe_load(project.stack_file.read_text())
-    data["config"].update(PEOPLE_CONFIG)
+    data["config"].update({**PEOPLE_CONFIG, "symphony:pendingWindow": str(window), "swo:pendingWindow": str(window)})
     project.stack_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
@@ -391,12 +391,12 @@ def record_people(rows: list[PeopleRow], emu: Emulators, first: Any, errors: lis
 
 
 def settle_people(project: PulumiProject, emu: Emulators, rows: list[PeopleRow],
-                  began: float = 0.0) -> dict[str, bool]:
+                  began: float = 0.0, window: int = WINDOW) -> dict[str, bool]:
     """One `up` without refresh must leave each group as declared; refresh and preview then see nothing,
     once the pending window of the writes that began by ``began`` is over (until then, a run plans live)."""
     project.up().ok()
     settled = {row.key: row.live(emu) == set(row.declared) for row in rows}
-    time.sleep(max(0.0, began + WINDOW + 1 - time.time()))
+    time.sleep(max(0.0, began + window + 1 - time.time()))
     project.refresh().ok()
     project.preview("--expect-no-changes").ok()
     return settled
@@ -480,6 +480,8 @@ def test_a_user_moved_out_of_their_only_group_is_added_before_being_removed(proj
     assert settled[leaving.key] and settled[joining.key]
 
 
+KILL_WINDOW = 6  # seconds: what a killed run sent lands within its 0.4 s of latency
+
 # Big enough edits that each row is still writing when the signal comes (0.4 s of latency per write).
 KILL_KINDS = [
     WriteKind("Symphony replace-all (50 adds)", "symphony", "members", "PUT", MEMBERSHIPS, 51, (0,),
@@ -498,7 +500,7 @@ def test_people_when_up_is_killed_mid_write(project, emu):
     """SIGKILL of `pulumi up` (then `pulumi cancel` for the stale lock) and SIGINT, each while every write kind
     is under way: the provider processes stop writing within seconds, and the next `up` converges."""
     rows = make_rows(emu, [(kind, "") for kind in KILL_KINDS], "k")
-    people_stack(project, emu, rows)
+    people_stack(project, emu, rows, KILL_WINDOW)
     project.up().ok()
     ids = {**project.outputs()["swoGroups"], **project.outputs()["symphonyGroups"]}
     for row in rows:
@@ -514,7 +516,7 @@ def test_people_when_up_is_killed_mid_write(project, emu):
     def interrupt(sig: signal.Signals, label: str) -> None:
         for row in rows:  # back where the edit starts, with no fault
             row.declared = row.pick(row.kind.before)
-        people_stack(project, emu, rows)
+        people_stack(project, emu, rows, KILL_WINDOW)
         project.up().ok()
         for row in rows:
             row.fault = label
@@ -523,7 +525,7 @@ def test_people_when_up_is_killed_mid_write(project, emu):
             control.add_fault(route=f"{row.kind.method} {row.kind.route}", kind="latency", delay=0.4)
         emu.symphony.reset_counts()
         emu.swo.reset_counts()
-        people_stack(project, emu, rows)
+        people_stack(project, emu, rows, KILL_WINDOW)
         proc = project.start("up", "--yes")
         deadline = time.time() + 90
         while not all(writes().values()) and time.time() < deadline:
@@ -546,7 +548,7 @@ def test_people_when_up_is_killed_mid_write(project, emu):
         settled: dict[str, bool] = {}
         try:
             assert stopped == later, (stopped, later)  # nothing is still writing on its own
-            settled = settle_people(project, emu, rows, began)
+            settled = settle_people(project, emu, rows, began, KILL_WINDOW)
         finally:
             errors = error_lines(output)
             for row in rows:
