@@ -49,6 +49,14 @@ class EmulatorControl:
     def clear_faults(self) -> None:
         self._call("DELETE", "/faults")
 
+    def release(self) -> int:
+        """Lets the requests a ``hold`` fault is holding go on; how many there were."""
+        return int(self._call("POST", "/release")["released"])
+
+    def held(self) -> int:
+        """Requests a ``hold`` fault is holding now."""
+        return int(self._call("GET", "/held")["held"])
+
     def settings(self, **changes: Any) -> dict[str, Any]:
         return self._call("POST" if changes else "GET", "/settings", json=changes or None)
 

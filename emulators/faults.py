@@ -19,6 +19,8 @@ class FaultKind(str, Enum):
     DROP_AFTER = "drop_after"  # process (commit) the request, then reset instead of answering
     SLOW = "slow"  # wait `delay` seconds before processing: a client read timeout fires first
     REDIRECT = "redirect"  # answer `status` (307 unless set) with Location: `location` + the request's path
+    HOLD = "hold"  # hold the request until released (``/_emulator/release``) or `delay` seconds at most, then
+    # process it: a commit that lands exactly when a test says, however slow the machine is
 
 
 class FaultRule(BaseModel):
@@ -53,6 +55,29 @@ class FaultPlan:
         self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
         self._rngs: dict[int, random.Random] = {}
+        self._released = threading.Condition()
+        self._generation = 0  # bumped by release(): every request held before it goes on
+        self._held = 0
+
+    def hold(self, at_most: float) -> None:
+        """Blocks the calling request until the next ``release()`` or ``at_most`` seconds."""
+        with self._released:
+            generation, self._held = self._generation, self._held + 1
+            try:
+                self._released.wait_for(lambda: self._generation != generation, timeout=at_most)
+            finally:
+                self._held -= 1
+
+    def release(self) -> int:
+        """Lets every held request go on; how many there were."""
+        with self._released:
+            held, self._generation = self._held, self._generation + 1
+            self._released.notify_all()
+        return held
+
+    def held(self) -> int:
+        with self._released:
+            return self._held
 
     def add(self, rule: FaultRule) -> None:
         with self._lock:

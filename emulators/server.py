@@ -145,8 +145,13 @@ class EmulatedApi:
                     self.faults.add(FaultRule.model_validate(r))
                 return Response(201, [r.model_dump(mode="json") for r in self.faults.rules()])
             return Response(200, [r.model_dump(mode="json") for r in self.faults.rules()])
+        if path == "/release":
+            return Response(200, {"released": self.faults.release()})
+        if path == "/held":
+            return Response(200, {"held": self.faults.held()})
         if path == "/reset":
             self.faults.clear()
+            self.faults.release()
             self.reset_counters()
             if request.param("state") not in (None, "0", "false"):
                 self.reset_state()
@@ -211,6 +216,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             time.sleep(api.latency_ms / 1000.0)
         if fault and fault.kind in (FaultKind.LATENCY, FaultKind.SLOW):
             time.sleep(fault.delay)
+        if fault and fault.kind == FaultKind.HOLD:
+            api.faults.hold(fault.delay or 60.0)
         if fault and fault.kind == FaultKind.REDIRECT:
             status = fault.status if 300 <= fault.status < 400 else 307
             target = (fault.location or "").rstrip("/") + self.path

@@ -166,6 +166,20 @@ def test_slow_and_latency(mpt):
     assert time.monotonic() - t >= 0.1
 
 
+def test_hold_commits_only_once_released(mpt):
+    mpt.control.add_fault(route=f"POST {G}", kind="hold", delay=30)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        mpt.s.post(mpt.base + G, json=BODY, timeout=0.3)
+    mpt.control.clear_faults()  # a cleared rule does not let go of what it holds
+    time.sleep(0.3)
+    assert mpt.control.held() == 1 and [g for g in mpt.control.groups() if not g["isDefault"]] == []
+    assert mpt.control.release() == 1
+    deadline = time.monotonic() + 5
+    while len(mpt.control.groups()) == 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert mpt.control.held() == 0 and [g["name"] for g in mpt.control.groups() if not g["isDefault"]] == ["Ops"]
+
+
 def test_probability_fault_is_seeded(mpt):
     mpt.control.add_fault(route=f"GET {G}", kind="status", status=429, probability=0.5, seed=7)
     first = [mpt.get(G).status_code for _ in range(20)]
