@@ -105,6 +105,9 @@ class Api:
     problems: Callable[[str, ConfigSource], list[ConfigError]]
 
 
+C = TypeVar("C", bound="ConfiguredProvider")
+
+
 class ConfiguredProvider(ResourceProvider):
     """A dynamic provider that keeps the engine's config view in its process, never in state."""
 
@@ -119,6 +122,12 @@ class ConfiguredProvider(ResourceProvider):
     def config(self) -> ConfigSource:
         """The stack's config as the engine gave it to this process (empty before ``configure``)."""
         return self._config
+
+    def sibling(self, cls: type[C]) -> C:
+        """A provider of another kind, with this one's config: the engine configures only the resources it runs."""
+        other = cls()
+        other._config = self._config
+        return other
 
     def __getstate__(self) -> dict[str, Any]:
         # Even a configured instance pickles without its config view (and so without secrets).

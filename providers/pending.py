@@ -78,6 +78,21 @@ def attempted(scope: Sequence[str], name: str) -> float | None:
         return _load(journal_path()).get(_key(scope, name))
 
 
+def entries(prefix: Sequence[str]) -> list[tuple[tuple[str, ...], str, float]]:
+    """Every unfinished attempt whose scope starts with ``prefix``: ``(scope, name, attempted_at)``."""
+    with _lock:
+        data = _load(journal_path())
+    found = []
+    for k, at in data.items():
+        try:
+            parts = json.loads(k)
+        except ValueError:
+            continue
+        if isinstance(parts, list) and len(parts) > len(prefix) and parts[:len(prefix)] == [*prefix]:
+            found.append((tuple(str(p) for p in parts[:-1]), str(parts[-1]), at))
+    return found
+
+
 def settle(scope: Sequence[str], name: str) -> None:
     """Forgets the attempt: the group was created, taken over, or found not to exist."""
     with _lock:

@@ -24,6 +24,7 @@ from .arrivals import arrivals
 from .claims import ADD, LIST, claims, enter_form, leave_claimed
 from .directory import directory
 from .journal import WriteJournal
+from .late_grants import key as grant_key
 from .writes import write_each
 
 I = TypeVar("I", bound=ResourceInputs)
@@ -191,8 +192,13 @@ class OnePerson(_People[I], Generic[I]):
         claims(self.adapter.scope).claim(group_id, [str(person.id)], ADD)
         # Taking over what is already so writes nothing (an adopted tenant's first `up` stays read-only).
         held = self.adapter.holds(group_id, person.id)
+        # Journaled before it is sent: a grant with no answer may land after this create failed, when no
+        # resource is left to own it (``late_grants``); a created resource owns it, so the record goes.
+        record = grant_key(f"{group_id}/{person.id}", self._group(inputs))
         if held is None:
-            add_each(self.adapter, group_id, [person.id])
+            with self.journal.writing(record):
+                add_each(self.adapter, group_id, [person.id])
+        self.journal.forget(record)
         return self._outputs(inputs, value, held or person)
 
     def update(self, id_: str, inputs: I, olds: dict[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,10 @@ class WriteJournal:
         else:
             self.settle(group_id)
 
+    def forget(self, name: str) -> None:
+        """Forgets the record at once: what it stood for is now held by a resource of the state."""
+        pending.settle(self.scope, name)
+
     def settle(self, group_id: str) -> None:
         """Forgets the group once no write of the failed run can still land (the window has passed)."""
         attempted = pending.attempted(self.scope, group_id)

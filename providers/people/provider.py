@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Generic, TypeVar, cast
 
 from pulumi.dynamic import CheckFailure, DiffResult
 
@@ -18,6 +19,7 @@ from .claims import ADD, LIST, enter_form
 from .declarations import declarations
 from .directory import directory
 from .engine import OnePerson, PeopleList
+from . import late_grants
 from .journal import WriteJournal
 
 I = TypeVar("I", bound=ResourceInputs)
@@ -45,6 +47,7 @@ class PeopleProvider(Provider[I], Generic[I]):
 
     lookup = False  # every people write is an idempotent upsert: nothing to look up before a create
     form: ClassVar[str] = ADD  # a whole list (``LIST``) or one person (``ADD``)
+    journal_kind: ClassVar[str] = late_grants.SCOPE  # where its unfinished writes are journaled
     people_field: ClassVar[str] = ""  # the input holding the declared people (a list, or one value)
     conflict: ClassVar[str] = ""  # why a list and additive resources cannot share a group
     # The adapter's class, called with the connection's client and the inputs (which name the tenant).
@@ -62,6 +65,14 @@ class PeopleProvider(Provider[I], Generic[I]):
     @classmethod
     def describe(cls, adapter: type[PeopleAdapter]) -> None:
         """Sets how messages name this kind and its natural key."""
+
+    def window(self, connection: str) -> float:
+        """How long after a write with no answer it may still land (``<ns>:pendingWindow``)."""
+        return Settings(connection, self.config).number("pendingWindow", pending.DEFAULT_WINDOW)
+
+    def journal(self, connection: str) -> WriteJournal:
+        """The unfinished writes of this kind in the connection: a list's groups, or additive grants."""
+        return WriteJournal((self.journal_kind, type(self).__name__, connection), self.window(connection))
 
     def adapter(self, inputs: I) -> PeopleAdapter:
         """The adapter for the tenant ``inputs`` name (its connection, and its account where there is one)."""
@@ -94,6 +105,8 @@ class PeopleProvider(Provider[I], Generic[I]):
         applied_set = set(applied) if isinstance(applied, list) else {applied} if applied else set()
         new = [v for v in values if v not in applied_set]
         adapter = self.adapter(inputs)
+        if "group_id" not in unknown:  # so that a late grant of someone still declared is not taken back
+            late_grants.wanted(adapter).declare(str(getattr(inputs, "group_id")), values)
         if "group_id" in unknown:  # the group is new: its other resources cannot be told apart from another's yet
             failures = self._check_known(adapter, "the new group", new)
             try:
@@ -198,6 +211,7 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
     """A provider of a group's whole list of people."""
 
     form = LIST
+    journal_kind = "people"
 
     @classmethod
     def describe(cls, adapter: type[PeopleAdapter]) -> None:
@@ -205,11 +219,6 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
 
     def holder(self, inputs: I) -> str:
         return f"the {self.adapter_class.noun} list"
-
-    def journal(self, connection: str) -> WriteJournal:
-        """The unfinished writes of this kind in the connection (the window is ``<ns>:pendingWindow``)."""
-        window = Settings(connection, self.config).number("pendingWindow", pending.DEFAULT_WINDOW)
-        return WriteJournal(("people", type(self).__name__, connection), window)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         result = super().diff(_id, olds, news)
@@ -237,4 +246,40 @@ class OnePersonProvider(PeopleProvider[I], Generic[I]):
         cls.natural_key_hint = f"group and {cls.people_field}"
 
     def service(self, inputs: I) -> OnePerson[I]:
-        return OnePerson(self.adapter(inputs), self.people_field, self.group_fields(), self.conflict)
+        return OnePerson(self.adapter(inputs), self.people_field, self.group_fields(), self.conflict,
+                         self.journal(inputs.connection))
+
+    def late_grants(self) -> list[LateGrant]:
+        """The grants of this kind that landed after their create failed and that no people resource of
+        this run declares (:mod:`providers.people.late_grants`), with how the API shows each person."""
+        found = []
+        for grant in late_grants.journaled(type(self).__name__):
+            inputs = cast(I, self.inputs_model.model_construct(connection=grant.connection, **grant.group))
+            adapter = self.adapter(inputs)
+            try:
+                shown = late_grants.landed(adapter, grant, self.window(grant.connection))
+            except ProviderError as exc:
+                raise ProviderError(f"could not check the {self.kind} {grant.person} of {grant.group_id} whose grant "
+                                    f"had no answer: {exc}") from None
+            if shown is not None:
+                found.append(LateGrant(self, adapter, grant, shown))
+        return found
+
+
+@dataclass(frozen=True)
+class LateGrant:
+    """A person whose grant landed after its create failed, and whom no resource of the run declares."""
+
+    provider: OnePersonProvider[Any]
+    adapter: PeopleAdapter
+    grant: late_grants.Grant
+    shown: str
+
+    def __str__(self) -> str:
+        return f"{self.shown} ({self.provider.kind} of {self.grant.group_id})"
+
+    def take_back(self) -> None:
+        try:
+            late_grants.take_back(self.adapter, self.grant, self.provider.window(self.grant.connection))
+        except ProviderError as exc:
+            raise ProviderError(f"taking back {self}, granted by a write that had no answer: {exc}") from None
