@@ -97,7 +97,9 @@ class PeopleList(_People[I], Generic[I]):
             raise ProviderError(f"group {group_id} does not exist in {self.adapter.where}")
         with self.journal.writing(group_id):
             self._apply(group_id, values, {p.id for p in current}, resolved, current)
-        return self._outputs(inputs, values, resolved)
+        # Whom the new list took out (in the group before, not declared), so that a return is noticed.
+        evicted = {p.id for p in current} - set(resolved.values())
+        return {**self._outputs(inputs, values, resolved), "evicted": sorted(evicted, key=_order)}
 
     def update(self, id_: str, inputs: I, olds: dict[str, Any]) -> dict[str, Any]:
         # Only the difference from the stored state: a one-person change is one write, not a listing.

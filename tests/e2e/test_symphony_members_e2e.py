@@ -113,3 +113,27 @@ def test_additive_members_leave_the_others_and_a_list_with_additions_is_refused(
     mixed_id = next(g["id"] for g in emu.symphony.groups() if g["name"] == "Mixed")
     assert active(emu, mixed_id) == {"alice.smith"}
     mixed.destroy().ok()
+
+    # Across stacks nothing can see the other owner: this stack's list and another stack's additive member
+    # on one group. Each `up` wins in turn; the list names the person who keeps coming back, and the other
+    # stack's refresh says its member was removed outside it.
+    other_program = tmp_path / "other-program"
+    other_program.mkdir()
+    (other_program / "Pulumi.yaml").write_text((program / "Pulumi.yaml").read_text().replace("mixed", "other"))
+    (other_program / "__main__.py").write_text(
+        "from providers import *\n"
+        f"SymphonyUserGroupMember('dave', SymphonyUserGroupMemberArgs(group_id={gid!r}, username='dave.out'))\n")
+    other = PulumiProject(tmp_path / "other", stack="other", program=other_program)
+    other.init({"symphony:podUrl": emu.symphony_url}, {"symphony:sessionToken": SESSION_TOKEN})
+    project.set_groups(symphony=[symphony_group("emea", "EMEA Compliance", members=["alice.smith", "bob.jones"])])
+    project.up().ok()  # the additions become the list: dave, declared by nothing here, is removed
+    assert active(emu, gid) == {"alice.smith", "bob.jones"}
+    other.up().ok()
+    assert "dave.out" in active(emu, gid)  # the other stack adds him back
+    project.refresh().ok()
+    flap = project.up().ok().output
+    assert f"dave.out came back to {gid} after an earlier `up` removed them" in flap, flap
+    assert active(emu, gid) == {"alice.smith", "bob.jones"}  # the list wins its own runs
+    seen = other.refresh().ok().output
+    assert "was deleted outside Pulumi" in seen and "dave" in seen, seen
+    other.destroy().ok()

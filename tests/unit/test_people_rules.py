@@ -346,6 +346,22 @@ def test_someone_removed_as_drift_who_comes_back_is_named_when_the_list_would_re
     assert "came back" not in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", LIST_WORLDS)
+def test_someone_a_new_list_took_out_who_comes_back_is_named(rsps, name, capsys):
+    # Another stack's additive person was in the group when this list was made: the create takes them out.
+    w = make(rsps, name)
+    w.put_in(w.refs[3])
+    props = w.list_props(w.refs[:2])
+    outs = {**props, **w.provider(w.list_cls).create(props).outs}
+    assert w.members() == set(w.refs[:2]) and len(outs["evicted"]) == 1
+    w.put_in(w.refs[3])  # the other owner adds them back
+    new_run()
+    refreshed = {**outs, **w.provider(w.list_cls).read(outs["id"], outs).outs}
+    new_run()
+    w.provider(w.list_cls).diff(GID, refreshed, props)
+    assert "came back to" in capsys.readouterr().err
+
+
 # -- a write that did not finish -----------------------------------------------------------------
 def test_a_delete_that_failed_part_way_is_planned_from_the_live_people_next_run(rsps):
     from tests.unit.people_fakes import Tenant
