@@ -27,6 +27,7 @@ import pulumi
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
 
+from program import people_files
 from providers import fields
 from providers.fields import REMOVALS_FLOOR, MaxRemovals
 from providers.errors import TAG_MARK, field_message, field_path
@@ -136,10 +137,10 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
     members: Optional[Annotated[Union[Annotated[Usernames, LIST_FORM], Annotated[AddMembers, ADD_FORM]], LIST_OR_ADD]] = Field(
         None, description="pod usernames: a list is the group's whole member list (`SymphonyUserGroupMembers`); "
                           "`{add: [...]}` manages only those (`SymphonyUserGroupMember` each); absent: members "
-                          "are not managed")
+                          "are not managed. Any list may be `{file: people/emea.txt}` instead (the README's People files)")
     assignees: Optional[Usernames] = Field(
         None, description="pod usernames of the group's assignees, e.g. compliance officers "
-                          "(`SymphonyUserGroupAssignment` each; other assignees are left alone)")
+                          "(`SymphonyUserGroupAssignment` each; other assignees are left alone); or `{file: ...}`")
 
     max_removals: Optional[MaxRemovals] = Field(None, alias="maxRemovals", description=(
         "the most people one `up` may remove from the whole list (`members: [...]` / `users: [...]`); default "
@@ -187,7 +188,8 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
     users: Optional[Annotated[Union[Annotated[UserList, LIST_FORM], Annotated[AddUsers, ADD_FORM]], LIST_OR_ADD]] = Field(
         None, description="account users by id (`USR-NNNN-NNNN`) or e-mail address: a list is the group's whole "
                           "list (`SwoUserGroupMembers`); `{add: [...]}` manages only those (`SwoUserGroupMember` "
-                          "each); absent: users are not managed")
+                          "each); absent: users are not managed. Any list may be `{file: people/ops.csv, column: email}` "
+                          "instead (the README's People files)")
 
     max_removals: Optional[MaxRemovals] = Field(None, alias="maxRemovals", description=(
         "the most people one `up` may remove from the whole list (`members: [...]` / `users: [...]`); default "
@@ -288,7 +290,9 @@ def _entry(entry_model: type[Entry], item: Any, label: str, problems: list[str])
             f"{label}: key: is required; add `key: {slug(item['name'])}` (the resource name this entry has "
             "had so far), so that renaming the group later updates it instead of replacing it")
         item = {**item, "key": slug(item["name"])}
-    return _validate(entry_model, item, label, problems)
+    item, file_problems = people_files.expand(item, Path.cwd())  # the program runs in the project folder
+    problems.extend(f"{label}: {p}" for p in file_problems)
+    return None if file_problems else _validate(entry_model, item, label, problems)
 
 
 def _check_unique(entry: Any, kind: str, item: Any, short: str, seen: dict[str, str],
