@@ -100,9 +100,11 @@ class Entry(BaseModel):
                                             pulumi.ResourceOptions(retain_on_delete=self.retain_people or None))
 
     def exported_people(self) -> dict[str, Any]:
-        """The people as the group's export shows them (and ``retainPeople`` when set)."""
+        """The people as the group's export shows them, with a count per kind (``memberCount``), and
+        ``retainPeople`` when set: a ``StackReference`` reads who is in the group without the state."""
         people: dict[str, Any] = dict(self.people())
-        return {**people, **({"retainPeople": True} if self.retain_people else {})}
+        counts = {f"{kind[:-1]}Count": len(names) for kind, names in people.items()}
+        return {**people, **counts, **({"retainPeople": True} if self.retain_people else {})}
 
     def people(self) -> dict[str, list[str]]:
         """The people this entry declares, by kind, as spelled, sorted."""

@@ -53,13 +53,14 @@ def test_shipped_local_stack(tmp_path: Path, local_emulators):
     assert set(out) == {"symphonyGroups", "swoGroups"}
     assert set(out["symphonyGroups"]) == {g["key"] for g in declared["usergroups:symphonyGroups"]}
     for value in out["symphonyGroups"].values():
-        assert set(value) - {"members", "assignees"} == {"id", "name", "type", "area", "active"} and value["active"]
+        assert set(value) - {"members", "assignees", "memberCount", "assigneeCount"} == {"id", "name", "type", "area", "active"} and value["active"]
     for value in out["swoGroups"].values():
-        assert set(value) - {"users"} == {"id", "name", "accountId", "revision", "modules"} and value["revision"] == 1
+        assert set(value) - {"users", "userCount"} == {"id", "name", "accountId", "revision", "modules"} and value["revision"] == 1
     # The first run shows who is in the groups, as declared.
     assert out["symphonyGroups"]["emea-scope"]["members"] == ["alice.smith", "bob.jones"]
     assert out["symphonyGroups"]["emea-scope"]["assignees"] == ["carol.officer"]
     assert out["swoGroups"]["procurement"]["users"] == ["USR-1234-0001", "jane.doe@contoso.com"]
+    assert out["symphonyGroups"]["emea-scope"]["memberCount"] == 2 and out["swoGroups"]["procurement"]["userCount"] == 2
     emea = out["symphonyGroups"]["emea-scope"]["id"]
     assert active(emu, emea, token="unused") == {"alice.smith", "bob.jones"}
     assert active(emu, emea, "assignments", token="unused") == {"carol.officer"}
