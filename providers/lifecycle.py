@@ -217,7 +217,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
             partial = validated if validated is not None else cast(I, self.inputs_model.model_construct(
                 **{**defaults, **known}))
             failures.extend(self.check_online(partial, _olds, unknown))
-        return CheckResult({**news, **defaults}, failures)
+        return CheckResult({**news, **defaults}, [_one_line(f, props) for f in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [f for f in self.domain_fields + ("connection",)
@@ -319,6 +319,16 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
         label = inputs.label()
         target = f"{self.kind} {label}" + (f" ({id_})" if id_ and id_ not in label else "")
         return ProviderError(f"{action} {target}: {exc}")
+
+
+def _one_line(failure: CheckFailure, props: dict[str, Any]) -> CheckFailure:
+    """The failure without its property when that property holds a list or a map: the engine prints a named
+    property's whole value in the error (``property usernames value {[...every name...]}``), and the reason
+    already begins with the field."""
+    top = failure.property.split("[")[0].split(".")[0]
+    if isinstance(props.get(top), (list, dict)) or top != failure.property:
+        return CheckFailure("", failure.reason)
+    return failure
 
 
 def validate(model: type[ResourceInputs], known: dict[str, Any], unknown: set[str],
