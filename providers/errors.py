@@ -81,6 +81,13 @@ class TransportError(ProviderError):
 TAG_MARK = "~"  # prefixes pydantic union tags (``Tag("~list")``), which ``field_path`` leaves out
 
 
+def some(values: Iterable[str], limit: int = 5) -> str:
+    """The first ``limit`` values and how many more: a message about thousands of people stays one line."""
+    items = list(values)
+    head = ", ".join(items[:limit])
+    return head + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 def field_path(loc: Iterable[Any]) -> str:
     """A pydantic error location as users write it: ``modules[0]``, ``account.id``."""
     out = ""

@@ -331,6 +331,20 @@ def _one_line(failure: CheckFailure, props: dict[str, Any]) -> CheckFailure:
     return failure
 
 
+def _merged(failures: list[CheckFailure], limit: int = 2) -> list[CheckFailure]:
+    """Past ``limit`` failures in the items of one list, the first and how many more: one line, not thousands."""
+    by_field: dict[str, list[CheckFailure]] = {}
+    for failure in failures:
+        by_field.setdefault(failure.property.split("[")[0], []).append(failure)
+    merged = []
+    for field, group in by_field.items():
+        if len(group) > limit and all("[" in f.property for f in group):
+            merged.append(CheckFailure(field, f"{group[0].reason} (and {len(group) - 1} more items of {field} like it)"))
+        else:
+            merged.extend(group)
+    return merged
+
+
 def validate(model: type[ResourceInputs], known: dict[str, Any], unknown: set[str],
              problems: Callable[[str], list[ConfigError]]) -> tuple[ResourceInputs | None, list[CheckFailure]]:
     """The inputs when they are valid, and a failure per wrong field (the connection's settings included);
@@ -344,6 +358,7 @@ def validate(model: type[ResourceInputs], known: dict[str, Any], unknown: set[st
             field = errors.field_path(err["loc"])
             if field.split("[")[0].split(".")[0] not in unknown:
                 failures.append(CheckFailure(field, f"{field}: {errors.field_message(err, 'property')}"))
+    failures = _merged(failures)
     connection = known.get("connection", model.model_fields["connection"].default)
     if "connection" not in unknown and isinstance(connection, str) \
             and not any(f.property == "connection" for f in failures):

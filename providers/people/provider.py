@@ -7,7 +7,7 @@ from typing import Any, Callable, ClassVar, Generic, TypeVar, cast
 
 from pulumi.dynamic import CheckFailure, DiffResult
 
-from ..errors import ProviderError
+from ..errors import ProviderError, some
 from .. import pending
 from ..config import Settings
 from ..fields import ResourceInputs, fields_where, removals_allowed
@@ -178,10 +178,10 @@ def guard_removals(adapter: type[PeopleAdapter], what: str, before: Any, after: 
     emptied = before and not after and (allowed is None or int(allowed) < len(removed))
     if not emptied and len(removed) <= limit:
         return
-    shown = ", ".join(removed[:20]) + (f" and {len(removed) - 20} more" if len(removed) > 20 else "")
-    why = "empties the list" if emptied else f"removes more than max_removals allows ({limit})"
-    raise ProviderError(f"{what}: this update {why}: {len(removed)} {adapter.noun}s would lose access ({shown}); "
-                        f"if that is intended, set max_removals to at least {len(removed)}")
+    shown = some(removed, 3)
+    why = "the update empties the list" if emptied else f"removes more than max_removals allows ({limit})"
+    raise ProviderError(f"{what}: {why}: {len(removed)} {adapter.noun}s would lose access ({shown}); "
+                        f"if intended, set max_removals to {len(removed)} or more")
 
 
 def warn_returned(adapter: type[PeopleAdapter], group: str, olds: dict[str, Any], after: Any) -> None:

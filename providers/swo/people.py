@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ApiError, ProviderError
+from ..errors import ApiError, ProviderError, some
 from ..people import PeopleAdapter, Person, PersonId
 from .client import SwoClient
 from ..fields import ascii_lower
@@ -83,6 +83,6 @@ class AccountUsers(PeopleAdapter):
         return ascii_lower(value)
 
     def unknown(self, group: str, values: list[str]) -> ProviderError:
-        return ProviderError(f"{', '.join(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
+        return ProviderError(f"{some(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
                              f"account {self.account_id}, so not added to {group}; this resource never invites "
                              "users: invite them in the Marketplace portal first, or fix the id or address")

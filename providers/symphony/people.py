@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..errors import ProviderError
+from ..errors import ProviderError, some
 from ..fields import ascii_lower
 from ..people import PeopleAdapter, Person, PersonId
 from .client import SymphonyClient
@@ -74,7 +74,7 @@ class PodPeople(PeopleAdapter):
         return int(float(stored))
 
     def unknown(self, group: str, values: list[str]) -> ProviderError:
-        return ProviderError(f"{', '.join(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
+        return ProviderError(f"{some(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
                              f"this pod, so not added to {group}; check the username or address (compared with the "
                              "pod's own, without ASCII case)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.e2e.test_people_identity_e2e import in_group, writes
 from tests.e2e.test_symphony_members_e2e import active
+from tests import readable
 from tests.harness import Emulators, PulumiProject, swo_group, symphony_group
 
 ACC = "ACC-1234-5678"
@@ -31,6 +32,8 @@ def test_mass_removal_and_emptying_fail_preview_naming_people_until_allowed(proj
         emu.swo.reset_counts()
         preview = project.preview()
         assert preview.returncode != 0 and said in preview.output, preview.output[-2000:]
+        shown = [ln.strip() for ln in preview.output.splitlines() if ln.strip().startswith("error:")]
+        assert shown and all(not readable.problems(ln) for ln in shown), shown
         assert project.up().returncode != 0 and writes(emu) == 0
         assert active(emu, desk) == set(names) and len(in_group(emu, buy)) == 3
 
