@@ -13,7 +13,7 @@ source scripts/env.sh
 unset SYMPHONY_POD_URL SWO_API_URL
 echo "test: $(pulumi version) ($(cat "$USERGROUPS_PULUMI_BIN/.language-host-source" 2>/dev/null || echo official) language host), $(.venv/bin/python --version)"
 set +e
-.venv/bin/python -m pytest -p no:cacheprovider -ra "$@" tests
+.venv/bin/python -m pytest -p no:cacheprovider -ra --durations=30 "$@" tests
 code=$?
 set -e
 if [ "$code" -eq 5 ]; then

@@ -115,3 +115,29 @@ def test_a_destroy_that_would_strand_a_user_fails_before_any_write_then_runs_onc
     project.destroy().ok()
     assert all(g.get("isDefault") for g in emu.swo.groups())
     assert not [g for g in emu.symphony.groups() if g.get("active", True) and g["id"] == desk]
+
+
+def test_people_from_files_beside_the_stack(project: PulumiProject, emu: Emulators):
+    names = [f"desk.user{i:03d}" for i in range(90)]  # the helper reads one page of 100
+    emu.symphony.seed_pod_users(names)
+    users = emu.swo.seed_users(ACC, [{"email": f"buyer{i}@contoso.com"} for i in range(3)])
+    people = project.dir / "people"
+    people.mkdir()
+    (people / "desk.txt").write_text("# the trading desk, from HR\n" + "\n".join(names) + "\n")
+    (people / "buyers.csv").write_text("name,email\n" + "".join(f"Buyer {i},buyer{i}@contoso.com\n" for i in range(3)))
+    project.set_groups(symphony=[symphony_group("desk", "Desk", members={"file": "people/desk.txt"})],
+                       swo=[swo_group("buy", "Buyers", users={"file": "people/buyers.csv", "column": "email"})])
+    project.up().ok()
+    out = project.outputs()
+    desk, buy = out["symphonyGroups"]["desk"]["id"], out["swoGroups"]["buy"]["id"]
+    assert active(emu, desk) == set(names) and in_group(emu, buy) == {u["id"] for u in users}
+    assert out["symphonyGroups"]["desk"]["memberCount"] == 90
+    # An edit of the file is an edit of the list: the first name leaves, nobody else moves.
+    (people / "desk.txt").write_text("\n".join(names[1:]) + "\n")
+    emu.symphony.reset_counts()
+    emu.swo.reset_counts()
+    project.up().ok()
+    assert active(emu, desk) == set(names[1:]) and writes(emu) == 1
+    (people / "desk.txt").unlink()  # a file gone fails preview naming it, before anything is written
+    gone = project.preview()
+    assert gone.returncode != 0 and "members: file people/desk.txt not found" in gone.output, gone.output[-2000:]
