@@ -296,6 +296,42 @@ def plan(found: list[Found], stack: StackFile) -> tuple[dict[str, list[dict[str,
     return additions, already
 
 
+# -- people files ---------------------------------------------------------------------------------
+FILE_FROM = 50  # people: a longer list goes to a file beside the stack, not inline (see program.people_files)
+PEOPLE_DIR = "people"
+
+
+def people_files(additions: dict[str, list[dict[str, Any]]], root: Path) -> dict[Path, list[str]]:
+    """Moves every list of more than ``FILE_FROM`` people into ``people/<key>.<field>.txt`` (the entry then
+    names the file): a tenant's large groups fit the stack config and review as diffs of their files.
+    Returns the files to write; an existing file is never overwritten (the entry's key gets a suffix)."""
+    files: dict[Path, list[str]] = {}
+    for entries in additions.values():
+        for entry in entries:
+            for field_name in ("members", "assignees", "users"):
+                people = entry.get(field_name)
+                if not isinstance(people, list) or len(people) <= FILE_FROM:
+                    continue
+                name, n = f"{entry['key']}.{field_name}.txt", 2
+                while (root / PEOPLE_DIR / name).exists() or root / PEOPLE_DIR / name in files:
+                    name, n = f"{entry['key']}-{n}.{field_name}.txt", n + 1
+                files[root / PEOPLE_DIR / name] = [str(p) for p in people]
+                entry[field_name] = {"file": f"{PEOPLE_DIR}/{name}"}
+    return files
+
+
+def write_people_files(files: dict[Path, list[str]]) -> None:
+    for path, people in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {len(people)} people, as the API listed them; one per line\n" + "\n".join(people) + "\n",
+                        encoding="utf-8")
+
+
+def config_size(stack: StackFile, additions: dict[str, list[dict[str, Any]]]) -> int:
+    """About how large the stack's config will be when the engine hands it to the program."""
+    return len(json.dumps(dict(stack.config.items()), default=str)) + len(json.dumps(additions, default=str))
+
+
 # -- the command ---------------------------------------------------------------------------------
 def account_id(value: str) -> str:
     """A ``--swo-account`` value, checked with the pattern the group's ``accountId`` field declares."""
@@ -334,6 +370,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     additions, already = plan(found, stack)
     added = sum(len(v) for v in additions.values())
+    files = people_files(additions, args.root)
+    size = config_size(stack, additions)
+    if size > CONFIG_ROOM * 0.9:  # such a stack file could not run: the engine could not start the program
+        console.print(f"discover: the stack's config would be about {size // 1024} KiB, past what the engine can hand "
+                      f"the program ({CONFIG_ROOM // 1024} KiB in one environment variable); nothing was written. "
+                      "Move long inline people lists to files (members: {file: ...}, see the README), or discover "
+                      "fewer scopes at a time (--swo-account, --symphony-type)", style="red", markup=False,
+                      highlight=False)
+        return 1
     if args.dry_run:
         preview = {f"{PROJECT}:{k}": v for k, v in additions.items() if v}
         if preview:
@@ -342,17 +387,20 @@ def main(argv: list[str] | None = None) -> int:
             out.width = 4096
             out.dump(preview, sys.stdout)
     elif added:
+        write_people_files(files)
         for kind, entries in additions.items():
             if entries:
                 stack.add(kind, entries)
         stack.write()
+    for path in files:
+        console.print(f"{'would write' if args.dry_run else 'wrote'} {path.relative_to(args.root)} "
+                      f"({len(files[path])} people)", markup=False, highlight=False)
     summary(console, found, additions, already, args.dry_run, stack.path)
-    size = len(json.dumps({k: v for k, v in stack.config.items()}, default=str)) + \
-        len(json.dumps(additions if args.dry_run else {}, default=str))
-    if size > CONFIG_ROOM * 0.8:
+    if size > CONFIG_ROOM * 0.7:
         console.print(f"warning: the stack's config is about {size // 1024} KiB; the engine hands it to the program "
-                      f"in one environment variable of at most {CONFIG_ROOM // 1024} KiB. Move the longest people "
-                      "lists into a program (see the README)", style="yellow", markup=False, highlight=False)
+                      f"in one environment variable of at most {CONFIG_ROOM // 1024} KiB. Move long inline people "
+                      "lists to files (members: {file: ...}, see the README)", style="yellow", markup=False,
+                      highlight=False)
     return 2 if args.detailed_exitcode and added else 0
 
 

@@ -85,3 +85,22 @@ def test_a_failed_pulumi_config_is_reported_as_its_last_line_not_a_list(tmp_path
     with pytest.raises(ProviderError) as err:
         discover.stack_config("nope", tmp_path)
     assert str(err.value) == "`pulumi config --stack nope` failed: error: no stack named 'nope' found"
+
+
+def test_long_people_lists_go_to_files_beside_the_stack_and_short_ones_stay_inline(tmp_path: Path):
+    from program.discover import FILE_FROM, people_files, write_people_files
+    from program.people_files import read
+    crowd = [f"user{i:03d}" for i in range(FILE_FROM + 1)]
+    additions = {"symphonyGroups": [{"key": "desk", "members": crowd, "assignees": ["carol.officer"]}],
+                 "swoGroups": [{"key": "ops", "users": [f"USR-1234-{i:04d}" for i in range(FILE_FROM + 5)]}]}
+    (tmp_path / "people").mkdir()
+    (tmp_path / "people" / "ops.users.txt").write_text("someone's own file\n")  # never overwritten
+    files = people_files(additions, tmp_path)
+    assert additions["symphonyGroups"][0]["members"] == {"file": "people/desk.members.txt"}
+    assert additions["symphonyGroups"][0]["assignees"] == ["carol.officer"]
+    assert additions["swoGroups"][0]["users"] == {"file": "people/ops-2.users.txt"}
+    write_people_files(files)
+    assert (tmp_path / "people" / "ops.users.txt").read_text() == "someone's own file\n"
+    # What was written reads back, through the stack config's own reader, as the list that was found.
+    assert read({"file": "people/desk.members.txt"}, tmp_path) == crowd
+    assert len(read({"file": "people/ops-2.users.txt"}, tmp_path)) == FILE_FROM + 5
