@@ -1,12 +1,12 @@
-"""``python -m program <command>``: the program's own commands (today: ``discover``)."""
+"""``python -m program <command>``: the program's own commands: ``discover`` and ``report``."""
 
 from __future__ import annotations
 
 import sys
 
-from program import discover
+from program import discover, report
 
-COMMANDS = {"discover": discover.main}
+COMMANDS = {"discover": discover.main, "report": report.main}
 
 
 def main(argv: list[str]) -> int:

@@ -246,12 +246,14 @@ def stack_file() -> str:
     return str(Path(config_dir) / f"Pulumi.{pulumi.get_stack()}.yaml")
 
 
-def load(config: pulumi.Config | None = None, where: str | None = None,
-         all_config: Mapping[str, Any] | None = None, secret_keys: Iterable[str] | None = None) -> GroupConfig:
+def load(config: Any = None, where: str | None = None, all_config: Mapping[str, Any] | None = None,
+         secret_keys: Iterable[str] | None = None, root: Path | None = None) -> GroupConfig:
     """Reads and validates both lists and the stack's connection settings.
 
     Raises ``StackConfigError`` listing every problem. ``all_config`` (every key of the
-    stack) and ``secret_keys`` default to what the engine handed the program.
+    stack) and ``secret_keys`` default to what the engine handed the program; ``root``, where people
+    files are found, to the folder the program runs in (the project's). ``config`` is anything with
+    ``get_object`` (a ``pulumi.Config`` in the program).
     """
     config = config or pulumi.Config(PROJECT)
     where = where or stack_file()
@@ -270,7 +272,7 @@ def load(config: pulumi.Config | None = None, where: str | None = None,
     ):
         kind = list_name.split(":")[1]
         for index, item in enumerate(_read_list(config, kind, where, problems)):
-            entry = _entry(entry_model, item, f"{where}: {list_name}[{index}]", problems)
+            entry = _entry(entry_model, item, f"{where}: {list_name}[{index}]", problems, root or Path.cwd())
             if entry is not None:
                 _check_unique(entry, kind, item, f"{list_name}[{index}]", seen, owners, all_config, problems, where)
                 target.append((entry.key, entry))
@@ -283,7 +285,7 @@ def load(config: pulumi.Config | None = None, where: str | None = None,
     return result
 
 
-def _entry(entry_model: type[Entry], item: Any, label: str, problems: list[str]) -> Any:
+def _entry(entry_model: type[Entry], item: Any, label: str, problems: list[str], root: Path) -> Any:
     """One validated entry, or ``None`` with its problems recorded (a missing ``key`` says which to add)."""
     if isinstance(item, dict) and isinstance(item.get("key") or item.get("name"), str):
         label += f" ({item.get('key') or item.get('name')!r})"
@@ -292,7 +294,7 @@ def _entry(entry_model: type[Entry], item: Any, label: str, problems: list[str])
             f"{label}: key: is required; add `key: {slug(item['name'])}` (the resource name this entry has "
             "had so far), so that renaming the group later updates it instead of replacing it")
         item = {**item, "key": slug(item["name"])}
-    item, file_problems = people_files.expand(item, Path.cwd())  # the program runs in the project folder
+    item, file_problems = people_files.expand(item, root)
     problems.extend(f"{label}: {p}" for p in file_problems)
     return None if file_problems else _validate(entry_model, item, label, problems)
 

@@ -40,6 +40,9 @@ def seed(emu: Emulators) -> dict[str, str]:
     emu.symphony.set_link(members_gid, "members", _uid(emu, "alice.smith"), True)
     emu.symphony.set_link(members_gid, "members", _uid(emu, "bob.jones"), True)
     emu.symphony.set_link(members_gid, "assignees", _uid(emu, "carol.officer"), True)
+    crowd = emu.symphony.seed_pod_users([f"desk.user{i:02d}" for i in range(60)])  # past inline: to a file
+    for user in crowd:
+        emu.symphony.set_link(ids["sym:Scope 030"], "members", user["id"], True)
     emu.symphony.seed_group(name="Scope 050", type="ROLE_SCOPE", active=False)  # inactive twin: left out
     emu.symphony.seed_group(name="Retired", type="ROLE_SCOPE", active=False)  # inactive: left out
     users = [u["id"] for u in emu.swo.seed_users(ACC, [{"email": f"u{i}@contoso.com"} for i in range(3)])]
@@ -92,6 +95,9 @@ def test_discover_adopt_without_writes_then_no_op_then_drift(project: PulumiProj
     assert declarable <= set(sym) and declarable <= set(swo)  # every awkward name read back exactly
     assert sym["yes"]["members"] == ["alice.smith", "bob.jones"] and sym["yes"]["assignees"] == ["carol.officer"]
     assert len(swo["Team 030"]["users"]) == 2 and all(e["adopt"] is True for e in sym.values())
+    assert sym["Scope 030"]["members"] == {"file": "people/scope-030.members.txt"}, sym["Scope 030"]
+    listed = (project.dir / "people" / "scope-030.members.txt").read_text().splitlines()
+    assert listed[1:] == [f"desk.user{i:02d}" for i in range(60)] and listed[0].startswith("#")
     assert "Retired" not in sym and "Twin" not in swo and swo["Team 050"]["key"] == "team-050"
     assert len({e["key"] for e in config["usergroups:swoGroups"]}) == 98  # keys unique, the hand-written one kept
 
