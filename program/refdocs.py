@@ -52,6 +52,7 @@ ENTRY_ROWS = {  # stack-config-only fields: (argument column, on change)
     "assignees": ("(`SymphonyUserGroupAssignment`)", "assignees added and deactivated one by one"),
     "max_removals": ("(`max_removals` of the whole list)", "none: it guards the next update"),
     "retain_people": ("(`retainOnDelete` of the people resources)", "the people resources' option; no request"),
+    "protect": ("(`protect` of the group and its people)", "the resources' option; no request"),
 }
 
 

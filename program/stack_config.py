@@ -75,12 +75,16 @@ class Entry(BaseModel):
 
     kind: ClassVar[str]
     args_class: ClassVar[type]
-    entry_only: ClassVar[frozenset[str]] = frozenset({"key", "former_keys", "retain_people"})  # not arguments
+    entry_only: ClassVar[frozenset[str]] = frozenset({"key", "former_keys", "retain_people", "protect"})  # not arguments
     key: Key = Field(description=KEY_RULE)
     former_keys: list[Key] = Field(default=[], alias="formerKeys", description=FORMER_KEYS_RULE)
     retain_people: bool = Field(False, alias="retainPeople", description=(
         "leave the entry's people in place when their resources leave the stack (Pulumi's `retainOnDelete`): "
         "set it, run `pulumi up`, then a removed `members`/`users`/`assignees` key stops managing them"))
+
+    protect: bool = Field(False, description=(
+        "Pulumi's `protect` on the group and its people resources: no run deletes them (neither `destroy` nor "
+        "removing the entry) until it is set to `false` and applied"))
 
     def args(self) -> Any:
         return self.args_class(**self.model_dump(exclude=set(self.entry_only)))
@@ -92,7 +96,8 @@ class Entry(BaseModel):
 
     def options(self, suffix: str = "") -> pulumi.ResourceOptions:
         # An alias per former key: the engine moves the resource to its new name (no create, no delete).
-        return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=k + suffix) for k in self.former_keys])
+        return pulumi.ResourceOptions(aliases=[pulumi.Alias(name=k + suffix) for k in self.former_keys],
+                                      protect=self.protect or None)
 
     def people_options(self, suffix: str = "") -> pulumi.ResourceOptions:
         """The options of the entry's people resources: its aliases, and ``retainPeople``."""

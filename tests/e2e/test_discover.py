@@ -16,8 +16,8 @@ AWKWARD = ["yes", "no", "null", "123", "1e3", "# not a comment", "key: value", "
            r"back\slash", "tab\there", "  leading", "trailing  ", "comma, and (parens)", "ünïcödé ✓"]
 
 
-def run_discover(project: PulumiProject, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "program", "discover", "--stack", project.stack, *args],
+def run_discover(project: PulumiProject, *args: str, command: str = "discover") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "program", command, "--stack", project.stack, *args],
                           cwd=project.dir, env={**project.env, "PYTHONPATH": str(ROOT)}, capture_output=True,
                           text=True, timeout=600, stdin=subprocess.DEVNULL)
 
@@ -115,6 +115,20 @@ def test_discover_adopt_without_writes_then_no_op_then_drift(project: PulumiProj
     project.up().ok()
     assert emu.symphony.total() + emu.swo.total() == 0, {**emu.symphony.counts(), **emu.swo.counts()}
 
+    # The access report reads every group's people and finds them as declared.
+    emu.symphony.reset_counts()
+    emu.swo.reset_counts()
+    same = run_discover(project, command="report")
+    assert same.returncode == 0 and "are as declared" in same.stderr, same.stderr[-3000:]
+    assert writes(emu) == {}
+
     emu.swo.change_group(ids["swo:Team 040"], description="changed in the portal")
+    emu.symphony.set_link(ids["sym:yes"], "members", _uid(emu, "carol.officer"), True)  # added in the portal
+    drift = run_discover(project, "--format", "csv", command="report")
+    assert drift.returncode == 2, drift.stderr[-3000:]
+    assert f"symphonyGroups,yes,yes,{ids['sym:yes']},members,whole list,carol.officer,in the group, not declared" \
+        in drift.stdout.replace('"', ""), drift.stdout[-3000:]
     project.refresh().ok()
     assert "changed in the portal" in project.preview("--diff").ok().output
+    project.up().ok()
+    assert run_discover(project, command="report").returncode == 0  # the stack won: as declared again

@@ -186,3 +186,12 @@ def test_symphony_members_and_assignees():
         ("SymphonyUserGroupMember", "emea/dave")]
     text = problems(symphonyGroups=[{**entry, "members": ["a", "a"], "assignees": ["x,y"]}])
     assert "members: lists 'a' more than once" in text and "assignees[0]" in text and "comma" in text
+
+
+def test_protect_reaches_the_group_and_its_people():
+    entry = {"key": "emea", "name": "EMEA Compliance", "protect": True, "members": {"add": ["dave"]}}
+    loaded = load(symphonyGroups=[entry]).symphony[0][1]
+    assert loaded.options().protect is True and not hasattr(loaded.args(), "protect")
+    assert all(opts.protect is True for _, _, _, opts in loaded.memberships("g1"))
+    assert load(symphonyGroups=[{**entry, "protect": False}]).symphony[0][1].options().protect is None
+
