@@ -27,7 +27,7 @@ from program import guards
 from providers.errors import ProviderError
 from providers.lifecycle import PROVIDER_KEY, ConfiguredProvider
 from providers.notices import warn
-from providers.people.provider import LateGrant
+from providers.people.provider import LateGrant, OnePersonProvider
 from providers.swo import provider as swo_provider
 from providers.swo.departures import departure_error, departure_problems
 from providers.swo.members import SwoUserGroupMemberProvider
@@ -35,7 +35,8 @@ from providers.symphony.members import SymphonyUserGroupAssignmentProvider, Symp
 
 LEDGER_NAME = "people-ledger"
 # The additive kinds, whose failed creates may still land with no resource to own them.
-ADDITIVE = (SymphonyUserGroupMemberProvider, SymphonyUserGroupAssignmentProvider, SwoUserGroupMemberProvider)
+ADDITIVE: tuple[type[OnePersonProvider[Any]], ...] = (
+    SymphonyUserGroupMemberProvider, SymphonyUserGroupAssignmentProvider, SwoUserGroupMemberProvider)
 
 
 class PeopleLedgerProvider(ConfiguredProvider):

@@ -49,7 +49,7 @@ def expand(item: Any, root: Path) -> tuple[Any, list[str]]:
     for field in PEOPLE_FIELDS:
         value = item.get(field)
         try:
-            if _is_file(value):
+            if isinstance(value, dict) and _is_file(value):
                 out[field] = read(value, root)
             elif isinstance(value, dict) and _is_file(value.get("add")):
                 out[field] = {**value, "add": read(value["add"], root)}

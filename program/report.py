@@ -131,13 +131,13 @@ def collect(entries: stack_config.GroupConfig, outputs: dict[str, Any], config: 
             whole = kind == "members" and isinstance(entry.members, list)
             work.append((PeopleState("symphonyGroups", key, entry.name, gid, kind, whole), values,
                          lambda i=inputs, c=adapter_class, n=entry.connection: c(symphony_connect(n, config), i)))
-    for key, entry in entries.swo:
+    for key, swo in entries.swo:
         gid = str((outputs.get("swoGroups") or {}).get(key, {}).get("id") or "")
-        for kind, values in entry.people().items():
-            inputs = SwoUserGroupMembersInputs.model_construct(connection=entry.connection, group_id=gid,
-                                                              account_id=entry.account_id)
-            work.append((PeopleState("swoGroups", key, entry.name, gid, kind, isinstance(entry.users, list)), values,
-                         lambda i=inputs, n=entry.connection: AccountUsers(swo_connect(n, config), i)))
+        for kind, values in swo.people().items():
+            account = SwoUserGroupMembersInputs.model_construct(connection=swo.connection, group_id=gid,
+                                                               account_id=swo.account_id)
+            work.append((PeopleState("swoGroups", key, swo.name, gid, kind, isinstance(swo.users, list)), values,
+                         lambda i=account, n=swo.connection: AccountUsers(swo_connect(n, config), i)))
     states = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("reading the groups' people", total=len(work))
