@@ -42,6 +42,7 @@ class PeopleAdapter(ABC):
     one_resource: ClassVar[str] = ""  # the resource of one of them
     where: str = "this tenant"  # how messages name the directory people come from, e.g. "this pod"
     scope: tuple[str, ...] = ()  # which tenant (API, connection, account): claims and lookups are per scope
+    tenant: str = ""  # the API's address: records in the project folder stay with the tenant they were made in
     # Whether a whole list and additive resources of this kind can both exist for one group.
     has_list_form: ClassVar[bool] = True
     bulk_from: ClassVar[int | None] = None  # from this many changes, one replace-all instead of one write each

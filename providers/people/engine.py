@@ -196,7 +196,7 @@ class OnePerson(_People[I], Generic[I]):
         held = self.adapter.holds(group_id, person.id)
         # Journaled before it is sent: a grant with no answer may land after this create failed, when no
         # resource is left to own it (``late_grants``); a created resource owns it, so the record goes.
-        record = grant_key(f"{group_id}/{person.id}", self._group(inputs))
+        record = grant_key(f"{group_id}/{person.id}", self._group(inputs), self.adapter.tenant)
         if held is None:
             with self.journal.writing(record):
                 add_each(self.adapter, group_id, [person.id])

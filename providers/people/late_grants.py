@@ -55,9 +55,10 @@ def scope(provider_kind: str, connection: str) -> tuple[str, ...]:
     return (SCOPE, provider_kind, connection)
 
 
-def key(resource_id: str, group: dict[str, Any]) -> str:
-    """The journal name of one additive resource: its id and the fields that name its group and tenant."""
-    return json.dumps({"id": resource_id, "group": group}, sort_keys=True, ensure_ascii=False)
+def key(resource_id: str, group: dict[str, Any], tenant: str) -> str:
+    """The journal name of one additive resource: its id, the fields that name its group, and the API's
+    address (two stacks of one project folder may use one connection name for two tenants)."""
+    return json.dumps({"id": resource_id, "group": group, "tenant": tenant}, sort_keys=True, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Grant:
     resource_id: str
     group: dict[str, Any]
     attempted: float
+    tenant: str = ""
 
     @property
     def connection(self) -> str:
@@ -90,7 +92,7 @@ def journaled(provider_kind: str) -> list[Grant]:
     for where, name, at in pending.entries((SCOPE, provider_kind)):
         try:
             data = json.loads(name)
-            grants.append(Grant(where, name, str(data["id"]), dict(data["group"]), at))
+            grants.append(Grant(where, name, str(data["id"]), dict(data["group"]), at, str(data.get("tenant") or "")))
         except (ValueError, KeyError, TypeError):
             continue
     return grants

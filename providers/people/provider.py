@@ -256,6 +256,8 @@ class OnePersonProvider(PeopleProvider[I], Generic[I]):
         for grant in late_grants.journaled(type(self).__name__):
             inputs = cast(I, self.inputs_model.model_construct(connection=grant.connection, **grant.group))
             adapter = self.adapter(inputs)
+            if grant.tenant != adapter.tenant:
+                continue  # another stack's tenant under the same connection name: that stack's ledger's
             try:
                 shown = late_grants.landed(adapter, grant, self.window(grant.connection))
             except ProviderError as exc:

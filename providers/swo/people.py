@@ -34,7 +34,7 @@ class AccountUsers(PeopleAdapter):
     list_resource, one_resource = "SwoUserGroupMembers", "SwoUserGroupMember"
 
     def __init__(self, client: SwoClient, inputs: Any) -> None:
-        self.client, self.account_id = client, inputs.account_id
+        self.client, self.account_id, self.tenant = client, inputs.account_id, client.http.base_url
         self.scope = ("swo", inputs.connection, inputs.account_id)
         self.where = f"account {inputs.account_id}"
 

@@ -40,7 +40,7 @@ class PodPeople(PeopleAdapter):
     kind: ClassVar[str]
 
     def __init__(self, client: SymphonyClient, inputs: Any) -> None:
-        self.client = client
+        self.client, self.tenant = client, client.http.base_url
         self.scope = ("symphony", inputs.connection)
 
     def look_up(self, values: list[str]) -> list[Person]:

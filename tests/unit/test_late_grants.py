@@ -90,3 +90,19 @@ def test_a_grant_that_never_landed_is_forgotten_after_its_window(rsps, name, mon
     new_run()
     assert not ledger(w).diff("people-ledger", LEDGER, LEDGER).changes
     assert late_grants.journaled(w.one_cls.__name__) == []
+
+
+@pytest.mark.parametrize("name", list(WORLDS))
+def test_another_tenants_grant_under_the_same_connection_name_is_left_to_its_own_stack(rsps, name, monkeypatch):
+    # Two stacks of one project folder, one connection name, two tenants: the journal is the folder's.
+    w = make(rsps, name)
+    failed_grant(w, w.refs[1], monkeypatch)
+    (grant,) = late_grants.journaled(w.one_cls.__name__)
+    pending.settle(grant.scope, grant.name)
+    other = late_grants.key(grant.resource_id, grant.group, "https://other-tenant.example")
+    pending.record(grant.scope, other, time.time() - 3600)  # past its window, and landed there, say
+    w.put_in(w.refs[1])
+    new_run()
+    writes = w.writes()
+    assert not ledger(w).diff("people-ledger", LEDGER, LEDGER).changes and w.writes() == writes
+    assert [g.tenant for g in late_grants.journaled(w.one_cls.__name__)] == ["https://other-tenant.example"]
