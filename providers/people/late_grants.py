@@ -51,10 +51,6 @@ def wanted(adapter: PeopleAdapter) -> Wanted:
     return shared(("wanted", type(adapter).__name__, *adapter.scope), Wanted)
 
 
-def scope(provider_kind: str, connection: str) -> tuple[str, ...]:
-    return (SCOPE, provider_kind, connection)
-
-
 def key(resource_id: str, group: dict[str, Any], tenant: str) -> str:
     """The journal name of one additive resource: its id, the fields that name its group, and the API's
     address (two stacks of one project folder may use one connection name for two tenants)."""
