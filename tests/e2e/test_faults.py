@@ -122,72 +122,101 @@ def api(resource: str) -> str:
     return "symphony" if resource == "Symphony" else "swo"
 
 
-@pytest.mark.parametrize("resource", BOTH)
-def test_429_with_retry_after_on_reads_and_writes(project, emu, resource):
-    c, base = control(emu, resource), SYM[api(resource)]
+def both(project: PulumiProject, emu: Emulators, fault: str, inject: Callable[[str], None], *, must_succeed: bool,
+         config: Callable[[str], dict[str, str]] = lambda _ns: {}, before_settle=None,
+         must_fail_with: str | None = None) -> dict[str, Counter]:
+    """One fault in each API at once (the emulators are separate servers, so each API's fault is its own):
+    one faulted `up`, one settling, and a row per API. Returns each API's requests during the faulted `up`."""
+    project.set_groups(symphony=SYM_GROUPS, swo=SWO_GROUPS)
+    import yaml
+    data = yaml.safe_load(project.stack_file.read_text())
+    data["config"].update({**config("symphony"), **config("swo")})
+    project.stack_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    emu.symphony.reset_counts()
+    emu.swo.reset_counts()
+    for resource in BOTH:
+        inject(resource)
+    first = project.up()
+    counts = {"Symphony": Counter(emu.symphony.counts()), "SoftwareOne": Counter(emu.swo.counts())}
+    emu.symphony.clear_faults()
+    emu.swo.clear_faults()
+    errors = error_lines(first.output)
+    names = {"Symphony": [g["name"] for g in SYM_GROUPS], "SoftwareOne": [g["name"] for g in SWO_GROUPS]}
+    own = {r: [e for e in errors if any(f"'{n}'" in e for n in names[r])] for r in BOTH}
+    if first.returncode != 0:
+        assert errors and "Traceback" not in first.output, first.output[-3000:]
+        assert all(any(f"'{n}'" in e for r in BOTH for n in names[r]) for e in errors if "group" in e), errors
+    if must_succeed:
+        first.ok()
+    if must_fail_with is not None:
+        assert all(own[r] and any(must_fail_with in e for e in own[r]) for r in BOTH), first.output[-3000:]
+    if before_settle:
+        before_settle()
+    converged = False
+    try:
+        project.refresh().ok()
+        project.up().ok()
+        assert_converged(project, emu)
+        converged = True
+    finally:
+        for r in BOTH:
+            failed = first.returncode != 0 and own[r]
+            outcome = "failed: " + own[r][0][:160] if failed else "succeeded"
+            reliability.record(reliability.Row(fault, r, outcome, converged, dict(counts[r]), own[r]))
+    return counts
 
-    def inject():
+
+def test_429_with_retry_after_on_reads_and_writes(project, emu):
+    def inject(resource: str) -> None:
+        c, base = control(emu, resource), SYM[api(resource)]
         c.add_fault(route=f"GET {base}", kind="status", status=429, retry_after=1, times=2)
         c.add_fault(route=f"POST {base}", kind="status", status=429, retry_after=1, times=2)
-    scenario(project, emu, "429 + Retry-After: 1 (reads and writes)", resource, inject, must_succeed=True)
+    both(project, emu, "429 + Retry-After: 1 (reads and writes)", inject, must_succeed=True)
 
 
-@pytest.mark.parametrize("resource", BOTH)
-def test_503_burst_within_budget(project, emu, resource):
-    c = control(emu, resource)
-    scenario(project, emu, "burst of 3 × 503 (within the retry budget)", resource,
-             lambda: c.add_fault(route="*", kind="status", status=503, times=3), must_succeed=True)
+def test_503_burst_within_budget(project, emu):
+    both(project, emu, "burst of 3 × 503 (within the retry budget)",
+         lambda r: control(emu, r).add_fault(route="*", kind="status", status=503, times=3), must_succeed=True)
 
 
-@pytest.mark.parametrize("resource", BOTH)
-def test_503_outlasting_budget(project, emu, resource):
-    c, ns = control(emu, resource), api(resource)
-    scenario(project, emu, "503 until cleared (outlasts a 3 s retry budget)", resource,
-             lambda: c.add_fault(route="*", kind="status", status=503), must_succeed=False,
-             config={f"{ns}:retryBudget": "3"})
+def test_503_outlasting_budget(project, emu):
+    both(project, emu, "503 until cleared (outlasts a 3 s retry budget)",
+         lambda r: control(emu, r).add_fault(route="*", kind="status", status=503), must_succeed=False,
+         config=lambda ns: {f"{ns}:retryBudget": "3"})
 
 
-@pytest.mark.parametrize("resource", BOTH)
-def test_connection_reset_before_commit(project, emu, resource):
+def test_connection_reset_before_commit(project, emu):
     # From the client's side a reset after sending cannot be told from a slow commit: the run
     # stops without a second POST, and the next one after the pending window creates the group.
-    c, base, ns = control(emu, resource), SYM[api(resource)], api(resource)
-    scenario(project, emu, "connection reset before the create is committed", resource,
-             lambda: c.add_fault(route=f"POST {base}", kind="drop_before", times=1), must_succeed=False,
-             must_fail_with="no second create was sent", config={f"{ns}:pendingWindow": "2"},
-             before_settle=lambda: time.sleep(2.5))
+    both(project, emu, "connection reset before the create is committed",
+         lambda r: control(emu, r).add_fault(route=f"POST {SYM[api(r)]}", kind="drop_before", times=1),
+         must_succeed=False, must_fail_with="no second create was sent",
+         config=lambda ns: {f"{ns}:pendingWindow": "2"}, before_settle=lambda: time.sleep(2.5))
 
 
-@pytest.mark.parametrize("resource", BOTH)
-def test_create_committed_after_the_client_gave_up(project, emu, resource):
-    c, base, ns = control(emu, resource), SYM[api(resource)], api(resource)
-
+def test_create_committed_after_the_client_gave_up(project, emu):
     def committed() -> None:  # the server finishes the first create about 20 s after it arrived
         deadline = time.time() + 40
-        while len([g for g in c.groups() if not g.get("isDefault")]) < 3 and time.time() < deadline:
+        while any(len([g for g in control(emu, r).groups() if not g.get("isDefault")]) < 3 for r in BOTH) \
+                and time.time() < deadline:
             time.sleep(0.5)
-    counts = scenario(project, emu, "create committed 20 s late (read timeout 1 s): no second POST", resource,
-                      lambda: c.add_fault(route=f"POST {base}", kind="slow", delay=20, times=1), must_succeed=False,
-                      must_fail_with="no second create was sent", config={f"{ns}:readTimeout": "1"},
-                      before_settle=committed)
-    assert counts[f"POST {base}"] >= 1
+    counts = both(project, emu, "create committed 20 s late (read timeout 1 s): no second POST",
+                  lambda r: control(emu, r).add_fault(route=f"POST {SYM[api(r)]}", kind="slow", delay=20, times=1),
+                  must_succeed=False, must_fail_with="no second create was sent",
+                  config=lambda ns: {f"{ns}:readTimeout": "1"}, before_settle=committed)
+    assert all(counts[r][f"POST {SYM[api(r)]}"] >= 1 for r in BOTH)
 
 
-@pytest.mark.parametrize("resource", BOTH)
-def test_connection_dropped_after_commit(project, emu, resource):
-    c, base = control(emu, resource), SYM[api(resource)]
-    scenario(project, emu, "connection dropped after the create is committed", resource,
-             lambda: c.add_fault(route=f"POST {base}", kind="drop_after", times=2), must_succeed=True)
+def test_connection_dropped_after_commit(project, emu):
+    both(project, emu, "connection dropped after the create is committed",
+         lambda r: control(emu, r).add_fault(route=f"POST {SYM[api(r)]}", kind="drop_after", times=2),
+         must_succeed=True)
 
 
-@pytest.mark.parametrize("resource", BOTH)
-def test_read_timeout_on_slow_response(project, emu, resource):
-    c, base, ns = control(emu, resource), SYM[api(resource)], api(resource)
-
-    def inject():
-        c.add_fault(route=f"POST {base}", kind="slow", delay=2.5, times=1)
-    scenario(project, emu, "read timeout (1 s) on a create that takes 2.5 s", resource, inject, must_succeed=True,
-             config={f"{ns}:readTimeout": "1"})
+def test_read_timeout_on_slow_response(project, emu):
+    both(project, emu, "read timeout (1 s) on a create that takes 2.5 s",
+         lambda r: control(emu, r).add_fault(route=f"POST {SYM[api(r)]}", kind="slow", delay=2.5, times=1),
+         must_succeed=True, config=lambda ns: {f"{ns}:readTimeout": "1"})
 
 
 def test_session_expired_mid_run(project, emu):
@@ -198,19 +227,17 @@ def test_session_expired_mid_run(project, emu):
     assert counts["POST /login/pubkey/authenticate"] == 2  # the run's login, and one renewal after the 401
 
 
-@pytest.mark.parametrize("resource", BOTH)
-def test_deleted_and_changed_outside(project, emu, resource):
-    c = control(emu, resource)
-    sym, swo = SYM_GROUPS, SWO_GROUPS
-    project.set_groups(symphony=sym if resource == "Symphony" else [], swo=swo if resource == "SoftwareOne" else [])
+def test_deleted_and_changed_outside(project, emu):
+    project.set_groups(symphony=SYM_GROUPS, swo=SWO_GROUPS)
     project.up().ok()
-    ours = [g for g in c.groups() if not g.get("isDefault")]
+    ours = {r: [g for g in control(emu, r).groups() if not g.get("isDefault")] for r in BOTH}
 
-    def inject():
-        c.remove_group(ours[0]["id"])
-        c.change_group(ours[1]["id"], description="edited by hand")
-    scenario(project, emu, "one group deleted and one changed outside Pulumi (the `up` cannot know; `refresh` finds both)", resource, inject, must_succeed=True)
-    assert all(g.get("description") != "edited by hand" for g in c.groups())
+    def inject(resource: str) -> None:
+        control(emu, resource).remove_group(ours[resource][0]["id"])
+        control(emu, resource).change_group(ours[resource][1]["id"], description="edited by hand")
+    both(project, emu, "one group deleted and one changed outside Pulumi (the `up` cannot know; `refresh` finds "
+         "both)", inject, must_succeed=True)
+    assert all(g.get("description") != "edited by hand" for r in BOTH for g in control(emu, r).groups())
 
 
 def test_emulator_stopped_during_run_then_started(project, emu):
