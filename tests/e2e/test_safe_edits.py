@@ -93,15 +93,16 @@ def test_slow_commit_leaves_one_group(project: PulumiProject, emu: Emulators, re
     data = yaml.safe_load(project.stack_file.read_text())
     data["config"][f"{resource}:readTimeout"] = "1"
     project.stack_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    control.add_fault(route=f"POST {base}", kind="slow", delay=20, times=1)  # commits after 20 s
+    control.add_fault(route=f"POST {base}", kind="hold", delay=60, times=1)  # commits once released
     first = project.up()
     assert first.returncode != 0 and "no second create was sent" in first.output
     assert control.counts()[f"POST {base}"] == 1
     # Once the server has committed, the next run takes that group over: still one group, no new POST.
     import time
+    assert control.release() == 1
     deadline = time.time() + 30
     while not [g for g in control.groups() if not g.get("isDefault")] and time.time() < deadline:
-        time.sleep(0.5)
+        time.sleep(0.2)
     second = project.up().ok()
     assert "unanswered create" in second.output
     groups = [g for g in control.groups() if not g.get("isDefault")]
