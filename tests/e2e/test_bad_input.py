@@ -106,6 +106,10 @@ CASES: list[tuple[str, Callable[[Config], None], str]] = [
     ("pod URL missing", setting(symphony__podUrl=...), "symphony:podUrl: is not set"),
 ]
 assert len(CASES) >= 30 and len({c[0] for c in CASES}) == len(CASES)
+# A wrong value of one entry's field is the loader's to report, and it reports every one at once: these run
+# together, each in an entry of its own, in one preview. The rest change the whole stack, one preview each.
+BATCHED = [c for c in CASES if (c[0].startswith(("swo ", "symphony ")) and "connection" not in c[0])]
+ALONE = [c for c in CASES if c not in BATCHED]
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +120,36 @@ def bad_project(tmp_path_factory, emulators, bot) -> tuple[PulumiProject, Config
     return project, yaml.safe_load(project.stack_file.read_text())
 
 
-@pytest.mark.parametrize("name,mutate,expect", CASES, ids=[c[0] for c in CASES])
+def test_every_bad_field_of_every_entry_is_named_in_one_preview_without_requests(bad_project, emulators: Emulators):
+    project, pristine = bad_project
+    stack = copy.deepcopy(pristine)
+    lists: dict[str, list[Config]] = {"usergroups:symphonyGroups": [], "usergroups:swoGroups": []}
+    where: dict[str, tuple[str, int, str]] = {}
+    for n, (name, mutate, expect) in enumerate(BATCHED):
+        list_key = "usergroups:swoGroups" if name.startswith("swo ") else "usergroups:symphonyGroups"
+        item = {**pristine["config"][list_key][0], "key": f"b{n:02d}", "name": f"Batch {n:02d}"}
+        one = {list_key: [item]}
+        mutate(one)
+        where[name] = (list_key, len(lists[list_key]), expect)
+        lists[list_key].append(one[list_key][0])
+    stack["config"].update(lists)
+    project.stack_file.write_text(yaml.safe_dump(stack, allow_unicode=True, sort_keys=False))
+    emulators.symphony.reset_counts()
+    emulators.swo.reset_counts()
+    try:
+        result = project.preview()
+    finally:
+        project.stack_file.write_text(yaml.safe_dump(pristine, allow_unicode=True, sort_keys=False))
+    assert result.returncode != 0
+    lines = result.output.splitlines()
+    for name, (list_key, index, expect) in where.items():
+        named = [ln for ln in lines if f"{list_key}[{index}] (" in ln]
+        assert any(expect in ln for ln in named), f"{name}: {expect!r} not in {named}"
+    assert emulators.symphony.total() == 0 and emulators.swo.total() == 0, (emulators.symphony.counts(),
+                                                                            emulators.swo.counts())
+
+
+@pytest.mark.parametrize("name,mutate,expect", ALONE, ids=[c[0] for c in ALONE])
 def test_invalid_input_fails_at_preview_without_requests(bad_project, emulators: Emulators, name, mutate, expect):
     project, pristine = bad_project
     stack = copy.deepcopy(pristine)
