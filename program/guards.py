@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from providers.keyed import listed
 from providers.swo.departures import Leaving
 
 KINDS = ("members", "assignees", "users")
@@ -42,7 +43,7 @@ def dropped_people(list_name: str, now: Mapping[str, Any], before: Mapping[str, 
         if old is None or old.get("retainPeople"):
             continue
         for kind in KINDS:
-            gone = old.get(kind) if kind not in entry else None
+            gone = listed(old.get(kind)) if kind not in entry else None  # a map since 0.3.0, a list before
             if isinstance(gone, (list, tuple)) and gone:
                 shown = ", ".join(map(str, gone[:SHOWN])) + (
                     f" and {len(gone) - SHOWN} more" if len(gone) > SHOWN else "")

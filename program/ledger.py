@@ -101,5 +101,8 @@ class PeopleLedger(pulumi.dynamic.Resource, module="usergroups", name="PeopleLed
 
     def __init__(self, symphony: dict[str, Any], swo: dict[str, Any], where: str,
                  opts: pulumi.ResourceOptions | None = None) -> None:
+        # Its record repeats what the people resources' own plan already shows, person by person.
+        shown = pulumi.ResourceOptions(hide_diffs=["symphonyGroups", "swoGroups"])
         super().__init__(PeopleLedgerProvider(), LEDGER_NAME,
-                         {"symphonyGroups": symphony, "swoGroups": swo, "where": where}, opts)
+                         {"symphonyGroups": symphony, "swoGroups": swo, "where": where},
+                         pulumi.ResourceOptions.merge(opts, shown))

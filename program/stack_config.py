@@ -30,6 +30,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 from program import people_files
 from providers import fields
 from providers.fields import REMOVALS_FLOOR, MaxRemovals
+from providers.keyed import keyed
 from providers.errors import TAG_MARK, field_message, field_path
 from providers.config import redact_url
 from providers.swo import provider as swo_provider
@@ -105,9 +106,11 @@ class Entry(BaseModel):
                                             pulumi.ResourceOptions(retain_on_delete=self.retain_people or None))
 
     def exported_people(self) -> dict[str, Any]:
-        """The people as the group's export shows them, with a count per kind (``memberCount``), and
-        ``retainPeople`` when set: a ``StackReference`` reads who is in the group without the state."""
-        people: dict[str, Any] = dict(self.people())
+        """The people as the group's export shows them, each kind a map from the declared spelling to
+        ``true`` (so that a change of the outputs reads by name, as the people resources' do), with a count
+        per kind (``memberCount``), and ``retainPeople`` when set: a ``StackReference`` reads who is in the
+        group without the state."""
+        people: dict[str, Any] = {kind: keyed(names) for kind, names in self.people().items()}
         counts = {f"{kind[:-1]}Count": len(names) for kind, names in people.items()}
         return {**people, **counts, **({"retainPeople": True} if self.retain_people else {})}
 
@@ -117,7 +120,8 @@ class Entry(BaseModel):
 
     def ledger(self) -> dict[str, Any]:
         """What the people ledger records of this entry: its people, ``formerKeys`` and ``retainPeople``."""
-        return {**self.people(), "formerKeys": list(self.former_keys), "retainPeople": self.retain_people}
+        people = {kind: keyed(names) for kind, names in self.people().items()}  # its plan names each person
+        return {**people, "formerKeys": list(self.former_keys), "retainPeople": self.retain_people}
 
 
 # A people field is either a whole list or ``{add: [...]}``; errors name the field, not the form tried.

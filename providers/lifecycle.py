@@ -11,6 +11,8 @@ names the natural key; this module turns them into a ``pulumi.dynamic.ResourcePr
 - the delete of an object another resource took over in the same run (a changed name)
   is skipped with a warning instead of deleting what the other now manages;
 - ``read`` refreshes outputs and inputs, and drops a vanished object with a warning;
+- a whole list of people is stored as a map keyed by each name (``providers.keyed``), so that
+  plans and refreshes name each person; every entry point reads both shapes;
 - ``update`` sends the declared state and returns every output;
 - ``delete`` treats "already gone" as success.
 """
@@ -35,6 +37,7 @@ from pulumi.output import Unknown
 from pydantic import ValidationError
 
 from . import engine_watch, errors, fields
+from .keyed import load, store
 from .config import ConfigSource, EmptyConfig
 from .creation import Creation, owners
 from .errors import ApiError, ConfigError, ProviderError
@@ -149,6 +152,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
     replace_fields: ClassVar[tuple[str, ...]] = ()  # a change makes a new object
     natural_key_fields: ClassVar[tuple[str, ...]] = ()  # what makes two objects the same object
     lifecycle_fields: ClassVar[tuple[str, ...]] = ()  # settings of the resource itself (adopt, connection)
+    keyed_fields: ClassVar[tuple[str, ...]] = ()  # lists of people, stored as ``{name: true}`` (``providers.keyed``)
     natural_key_hint: ClassVar[str] = "natural key"  # how messages call it, e.g. "name (or type)"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -160,6 +164,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
             cls.replace_fields = fields.fields_where(model, "replace")
             cls.natural_key_fields = fields.fields_where(model, "naturalKey")
             cls.lifecycle_fields = fields.fields_where(model, "lifecycle")
+            cls.keyed_fields = tuple(f for f in fields.fields_where(model, "people") if f in cls.list_fields)
 
     # -- hooks for each resource kind ----------------------------------------------------
     @abstractmethod
@@ -199,6 +204,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
 
     # -- engine entry points ----------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        _olds, news = load(_olds, self.keyed_fields), load(news, self.keyed_fields)
         props = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         unknown = {k for k, v in props.items() if _has_unknown(v)}
         known = {k: v for k, v in props.items() if k not in unknown}
@@ -217,9 +223,10 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
             partial = validated if validated is not None else cast(I, self.inputs_model.model_construct(
                 **{**defaults, **known}))
             failures.extend(self.check_online(partial, _olds, unknown))
-        return CheckResult({**news, **defaults}, [_one_line(f, props) for f in failures])
+        return CheckResult(store({**news, **defaults}, self.keyed_fields), [_one_line(f, props) for f in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        olds, news = load(olds, self.keyed_fields), load(news, self.keyed_fields)
         changed = [f for f in self.domain_fields + ("connection",)
                    if not self.same_field(f, olds.get(f), news.get(f))]
         replaces = [f for f in changed if f in self.replace_fields]
@@ -229,14 +236,15 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=bool(replaces) and same_key)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = self._inputs(props)
+        inputs = self._inputs(load(props, self.keyed_fields))
         try:
             found = Creation(self, inputs).run()
         except ProviderError as exc:
             raise self._fail("creating", inputs, exc) from None
-        return CreateResult(found["id"], self._outputs(found, inputs))
+        return CreateResult(found["id"], store(self._outputs(found, inputs), self.keyed_fields))
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    def read(self, id_: str, stored: dict[str, Any]) -> ReadResult:
+        props = load(stored, self.keyed_fields)
         connection = self._connection(props)
         partial = self._partial_inputs(props, connection)
         try:
@@ -249,9 +257,12 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
             return ReadResult("", {})
         outputs = {**found, **{f: _first(props.get(f), self.inputs_model.model_fields[f].default)
                                for f in self.lifecycle_fields}, "connection": connection}
-        return ReadResult(id_, outputs, self.read_inputs(outputs, props))
+        # A list stored by a release before 0.3.0 stays a list, so that upgrading shows no change.
+        inputs = store(self.read_inputs(outputs, props), self.keyed_fields)
+        return ReadResult(id_, store(outputs, self.keyed_fields, like=stored), inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        olds, news = load(olds, self.keyed_fields), load(news, self.keyed_fields)
         inputs = self._inputs(news)
         try:
             found = self.service(inputs).update(id_, inputs, olds)
@@ -263,9 +274,10 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
             raise self._fail("updating", inputs, exc, id_) from None
         except ProviderError as exc:
             raise self._fail("updating", inputs, exc, id_) from None
-        return UpdateResult(self._outputs(found, inputs))
+        return UpdateResult(store(self._outputs(found, inputs), self.keyed_fields))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        props = load(props, self.keyed_fields)
         owner = owners(type(self)).owner(id_)
         if owner is not None:
             warn(f"not deleting {self.kind} {id_} ({self._stored_label(props)}): {owner} took it over in this run, "

@@ -149,9 +149,12 @@ class PeopleList(_People[I], Generic[I]):
             return None
         resolved = {v: self.adapter.parse_id(p) for v, p in (stored.get("resolved") or {}).items()}
         declared = {p: v for v, p in resolved.items()}
-        values = [declared.get(p.id) or p.shown for p in people]  # the declared spelling where there is one
+        names = {p.id: declared.get(p.id) or p.shown for p in people}  # the declared spelling where there is one
+        values = list(names.values())
         evicted = {self.adapter.parse_id(p) for p in stored.get("evicted") or []}
-        return {"id": id_, **self._group(inputs), self.field: values, "user_ids": sorted({p.id for p in people}, key=_order),
+        # A release before 0.3.0 stored the ids as a list: a refresh keeps that shape (no change on upgrade).
+        ids = sorted(names, key=_order) if isinstance(stored.get("user_ids"), list) else by_id(names)
+        return {"id": id_, **self._group(inputs), self.field: values, "user_ids": ids,
                 "resolved": {v: p for v, p in resolved.items() if v in values},
                 "evicted": sorted(evicted, key=_order),
                 # Each by every name a declaration may use, so that declaring them (however spelled) is seen.
@@ -178,7 +181,7 @@ class PeopleList(_People[I], Generic[I]):
 
     def _outputs(self, inputs: I, values: list[str], resolved: dict[str, PersonId]) -> dict[str, Any]:
         return {"id": getattr(inputs, "group_id"), **self._group(inputs), self.field: values,
-                "user_ids": sorted(set(resolved.values()), key=_order), "resolved": resolved}
+                "user_ids": by_id({p: v for v, p in resolved.items()}), "resolved": resolved, "returned": {}}
 
 
 class OnePerson(_People[I], Generic[I]):
@@ -223,6 +226,13 @@ class OnePerson(_People[I], Generic[I]):
         group_id = getattr(inputs, "group_id")
         return {"id": f"{group_id}/{person.id}", **self._group(inputs), self.field: value, "user_id": person.id,
                 **person.extra}
+
+
+def by_id(names: dict[PersonId, str]) -> dict[str, str]:
+    """``{id: name}`` in id order: each person by id with the name they are declared by (or the API shows),
+    a map so that a refresh names whoever joined or left, where a list of ids would shift by position.
+    Reading it back (``for p in user_ids``) gives the ids, as the list stored before 0.3.0 did."""
+    return {str(p): names[p] for p in sorted(names, key=_order)}
 
 
 def _order(person_id: PersonId) -> tuple[int, str]:

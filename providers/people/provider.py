@@ -11,8 +11,9 @@ from ..errors import ProviderError, some
 from .. import pending
 from ..config import Settings
 from ..fields import ResourceInputs, fields_where, removals_allowed
+from ..keyed import load
 from ..lifecycle import Provider
-from ..notices import warn
+from ..notices import tell, warn
 from .adapter import PeopleAdapter, PersonId
 from .arrivals import arrivals
 from .claims import ADD, LIST, enter_form
@@ -184,6 +185,20 @@ def guard_removals(adapter: type[PeopleAdapter], what: str, before: Any, after: 
                         f"if intended, set max_removals to {len(removed)} or more")
 
 
+def summarize(adapter: type[PeopleAdapter], what: str, before: Any, after: Any) -> None:
+    """One line per planned change of a list, beside the resource in the plan: how many join and leave, and
+    who (the first few of each), as declared; the ``--diff`` view lists every one of them by name."""
+    if not isinstance(before, list) or not isinstance(after, list) or any(not isinstance(v, str) for v in after):
+        return  # nothing stored yet, or the new list is not known at preview
+    had, has = {adapter.key(v) for v in before if isinstance(v, str)}, {adapter.key(v) for v in after}
+    joining = [v for v in after if adapter.key(v) not in had]
+    leaving = [v for v in before if isinstance(v, str) and adapter.key(v) not in has]
+    if joining or leaving:
+        who = "; ".join(f"{word}: {some(names, 3)}" for word, names in (("joining", joining), ("leaving", leaving))
+                        if names)
+        tell(f"plan for {what}: +{len(joining)} -{len(leaving)} ({who})")
+
+
 def warn_returned(adapter: type[PeopleAdapter], group: str, olds: dict[str, Any], after: Any) -> None:
     """Warns, at ``preview``, when a list would remove again someone an earlier ``up`` removed as drift and
     who came back since: something outside the stack (another stack's additive person, a script) keeps
@@ -221,12 +236,15 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
         return f"the {self.adapter_class.noun} list"
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        olds, news = load(olds, self.keyed_fields), load(news, self.keyed_fields)
         result = super().diff(_id, olds, news)
         connection = str(olds.get("connection") or self.inputs_model.model_fields["connection"].default)
         if not result.changes and self.journal(connection).unsettled(str(olds.get("group_id") or _id)):
             # An earlier write did not finish: only an update that plans from the live people can tell.
             result = DiffResult(changes=True, replaces=[], stables=[], delete_before_replace=False)
         if result.changes and not result.replaces:
+            summarize(self.adapter_class, f"{self.kind} of {olds.get('group_id') or _id}",
+                      olds.get(self.people_field), news.get(self.people_field))
             warn_returned(self.adapter_class, str(olds.get("group_id") or _id), olds, news.get(self.people_field))
             guard_removals(self.adapter_class, f"{self.kind} of {olds.get('group_id') or _id}",
                            olds.get(self.people_field), news.get(self.people_field), news.get("max_removals"))

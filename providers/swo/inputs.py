@@ -129,8 +129,10 @@ class SwoUserGroupMemberInputs(SwoGroupPeopleInputs):
 class SwoUserGroupMembersAttributes(BaseModel):
     """What ``SwoUserGroupMembers`` outputs beyond its arguments."""
 
-    user_ids: list[str] = Field([], description="the group's users as `USR-` ids, sorted (after refresh: all of "
-                                                "them, including any added outside Pulumi)")
+    user_ids: dict[str, str] = Field({}, description="the group's users by `USR-` id, each with the id or address it "
+                                                     "is declared by (after refresh: all of them, including any added "
+                                                     "outside Pulumi); a list of ids in states written before 0.3.0, "
+                                                     "until the list's next update")
     resolved: dict[str, str] = Field({}, description="each declared user (id or address) and the `USR-` id it "
                                                      "stands for")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -80,12 +80,15 @@ class SwoUserGroupMembers(Resource, module="swo", name="UserGroupMembers"):
     show as drift at ``refresh`` and are removed by the next ``up``.
 
     ``id`` is the group id. Removing the resource removes exactly the declared users from the group.
+    ``users`` is stored, and output, as a map from each id or address to ``true`` (``providers.keyed``), so
+    that the plan names each user who joins or leaves; ``user_ids`` maps each user's id to their name.
     """
 
     account_id: pulumi.Output[str]
     group_id: pulumi.Output[str]
-    users: pulumi.Output[list[str]]
-    user_ids: pulumi.Output[list[str]]
+    # Maps since 0.3.0, lists in older states until the list's next update: the SDK checks the declared type.
+    users: pulumi.Output[Any]
+    user_ids: pulumi.Output[Any]
     resolved: pulumi.Output[dict[str, str]]
     max_removals: pulumi.Output[Optional[int]]
     connection: pulumi.Output[str]

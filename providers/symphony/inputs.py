@@ -125,8 +125,10 @@ class SymphonyUserGroupAssignmentInputs(SymphonyUserGroupMemberInputs):
 class SymphonyUserGroupMembersAttributes(BaseModel):
     """What ``SymphonyUserGroupMembers`` outputs beyond its arguments."""
 
-    user_ids: list[int] = Field([], description="the active members' pod user ids, sorted (after refresh: all of "
-                                                "them, including any added outside Pulumi)")
+    user_ids: dict[str, str] = Field({}, description="the active members by pod user id, each with the username it is "
+                                                     "declared by (after refresh: all of them, including any added "
+                                                     "outside Pulumi, by the name the pod shows); a list of ids in "
+                                                     "states written before 0.3.0, until the list's next update")
     resolved: dict[str, int] = Field({}, description="each declared username and the user id it stands for")
 
 

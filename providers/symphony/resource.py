@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Optional, Sequence
+from typing import Any, ClassVar, Optional, Sequence
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -78,11 +78,14 @@ class SymphonyUserGroupMembers(Resource, module="symphony", name="UserGroupMembe
     Pulumi show as drift at ``refresh`` and are deactivated by the next ``up``.
 
     ``id`` is the group id. Removing the resource deactivates exactly the declared members.
+    ``usernames`` is stored, and output, as a map from each name to ``true`` (``providers.keyed``), so that
+    the plan names each member who joins or leaves; ``user_ids`` maps each member's id to their name.
     """
 
     group_id: pulumi.Output[str]
-    usernames: pulumi.Output[list[str]]
-    user_ids: pulumi.Output[list[int]]
+    # Maps since 0.3.0, lists in older states until the list's next update: the SDK checks the declared type.
+    usernames: pulumi.Output[Any]
+    user_ids: pulumi.Output[Any]
     resolved: pulumi.Output[dict[str, int]]
     max_removals: pulumi.Output[Optional[int]]
     connection: pulumi.Output[str]

@@ -94,6 +94,12 @@ def test_upgrade_from_the_newest_release(tmp_path: Path, emu: Emulators, bot):
                                             members=["alice.smith", "dave.new"], assignees=["carol.officer"])],
                    swo=[swo_group("ops", "Operations (renamed)", description="ops",
                                   users=[jane["id"], "kim@contoso.com"])])
+    # The release stored the people as lists; from the first `up` on, a plan names each person who changes.
+    plan = new.preview("--diff").ok().output
+    assert not re.search(r"^\s*[-+~]\s*\[\d+\]", plan, re.M), plan[-3000:]
+    marked = {re.sub(r"\s+", " ", ln.strip()) for ln in plan.splitlines() if re.match(r"^\s*[-+]\s+\S+\s*: true", ln)}
+    assert {"- bob.jones : true", "+ dave.new : true", "- joe@contoso.com : true", "+ kim@contoso.com : true"} <= {
+        re.sub(r"\s*:", " :", m) for m in marked}, marked
     changed = new.up().ok()
     assert "replaced" not in changed.stdout and "deleted" not in changed.stdout, changed.stdout
     assert {r["outputs"]["name"]: r["id"] for r in new.resources("UserGroup")} == {

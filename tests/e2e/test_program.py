@@ -57,9 +57,10 @@ def test_shipped_local_stack(tmp_path: Path, local_emulators):
     for value in out["swoGroups"].values():
         assert set(value) - {"users", "userCount"} == {"id", "name", "accountId", "revision", "modules"} and value["revision"] == 1
     # The first run shows who is in the groups, as declared.
-    assert out["symphonyGroups"]["emea-scope"]["members"] == ["alice.smith", "bob.jones"]
-    assert out["symphonyGroups"]["emea-scope"]["assignees"] == ["carol.officer"]
-    assert out["swoGroups"]["procurement"]["users"] == ["USR-1234-0001", "jane.doe@contoso.com"]
+    # Each kind a map keyed by the declared spelling, so a change of the outputs reads by name in the plan.
+    assert out["symphonyGroups"]["emea-scope"]["members"] == {"alice.smith": True, "bob.jones": True}
+    assert out["symphonyGroups"]["emea-scope"]["assignees"] == {"carol.officer": True}
+    assert out["swoGroups"]["procurement"]["users"] == {"USR-1234-0001": True, "jane.doe@contoso.com": True}
     assert out["symphonyGroups"]["emea-scope"]["memberCount"] == 2 and out["swoGroups"]["procurement"]["userCount"] == 2
     emea = out["symphonyGroups"]["emea-scope"]["id"]
     assert active(emu, emea, token="unused") == {"alice.smith", "bob.jones"}

@@ -179,7 +179,8 @@ def test_symphony_members_and_assignees():
     assert [(cls.__name__, name) for cls, name, _, _ in made] == [
         ("SymphonyUserGroupMembers", "emea"), ("SymphonyUserGroupAssignment", "emea/carol.officer")]
     assert made[0][2].usernames == ["alice.smith", "bob.jones"] and made[1][2].username == "carol.officer"
-    assert whole.exported_people() == {"members": ["alice.smith", "bob.jones"], "assignees": ["carol.officer"],
+    assert whole.exported_people() == {"members": {"alice.smith": True, "bob.jones": True},
+                                       "assignees": {"carol.officer": True},
                                        "memberCount": 2, "assigneeCount": 1}
     added = load(symphonyGroups=[{**entry, "members": {"add": ["dave"]}}]).symphony[0][1]
     assert [(cls.__name__, name) for cls, name, _, _ in added.memberships("g1")] == [

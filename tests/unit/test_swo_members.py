@@ -57,7 +57,7 @@ def test_create_adds_the_declared_users_and_removes_the_others(rsps, tenant):
     provider = configured(SwoUserGroupMembersProvider, CONFIG)
     created = provider.create(members(["USR-1234-0001", "user2@contoso.com"]))
     assert created.id == GID
-    assert created.outs["user_ids"] == ["USR-1234-0001", "USR-1234-0002"]
+    assert list(created.outs["user_ids"]) == ["USR-1234-0001", "USR-1234-0002"]
     assert created.outs["resolved"] == {"USR-1234-0001": "USR-1234-0001", "user2@contoso.com": "USR-1234-0002"}
     assert {u for u, gs in tenant.groups.items() if GID in gs} == {"USR-1234-0001", "USR-1234-0002"}
     assert not calls(rsps, "PUT")  # never the replace-all of a user's groups
@@ -68,7 +68,7 @@ def test_update_writes_only_the_difference(rsps, tenant):
     olds = provider.create(members(["USR-1234-0001", "USR-1234-0002"])).outs
     rsps.calls.reset()
     updated = provider.update(GID, olds, members(["USR-1234-0001", "USR-1234-0003"]))
-    assert updated.outs["user_ids"] == ["USR-1234-0001", "USR-1234-0003"]
+    assert list(updated.outs["user_ids"]) == ["USR-1234-0001", "USR-1234-0003"]
     writes = [c for c in rsps.calls if c.request.method in ("POST", "DELETE")]
     assert [(c.request.method, c.request.url.split("/users/")[1]) for c in writes] == [
         ("POST", "USR-1234-0003/groups"), ("DELETE", f"USR-1234-0002/groups/{GID}")]

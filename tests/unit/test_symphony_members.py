@@ -67,7 +67,7 @@ def test_create_adds_the_declared_and_deactivates_the_others_one_by_one(rsps, po
     pod.links["memberships"][pod.ids["erin"]] = True  # a member before Pulumi
     provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
     created = provider.create(members(["alice.smith", "bob.jones"]))
-    assert created.id == GID and created.outs["user_ids"] == [1000, 1001]
+    assert created.id == GID and created.outs["user_ids"] == {"1000": "alice.smith", "1001": "bob.jones"}
     assert pod.active() == {"alice.smith", "bob.jones"}
     assert sorted(urlsplit(c.request.url).path.rsplit("/", 1)[1] for c in writes(rsps)) == ["1000", "1001", "1004"]
 
@@ -88,7 +88,7 @@ def test_update_changes_only_the_difference(rsps, pod):
     olds = provider.create(members(["alice.smith", "bob.jones"])).outs
     rsps.calls.reset()
     updated = provider.update(GID, olds, members(["alice.smith", "carol.officer"]))
-    assert updated.outs["user_ids"] == [1000, 1002] and pod.active() == {"alice.smith", "carol.officer"}
+    assert updated.outs["user_ids"] == {"1000": "alice.smith", "1002": "carol.officer"} and pod.active() == {"alice.smith", "carol.officer"}
     assert len(rsps.calls) == 3  # one lookup of the new name, one add, one deactivation; no listing
 
 
@@ -109,7 +109,7 @@ def test_refresh_pages_to_the_end_and_drops_a_vanished_group(rsps):
     for uid in pod.names:
         pod.links["memberships"][uid] = True
     provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
-    read = provider.read(GID, members([], resolved={}, user_ids=[]))
+    read = provider.read(GID, members([], resolved={}, user_ids={}))
     assert len(read.outs["user_ids"]) == 250
     assert len(calls(rsps, "GET", "/memberships")) == 3  # ceil(250 / 100) pages, never one per member
     pod.group_exists = False
@@ -172,7 +172,7 @@ def test_a_list_and_an_additive_member_on_one_group_in_one_run_fail(rsps, pod):
 def test_ids_stored_as_floats_by_the_engine_are_read_back_as_ids(rsps, pod):
     provider = configured(SymphonyUserGroupMembersProvider, CONFIG)
     olds = provider.create(members(["alice.smith", "bob.jones"])).outs
-    as_stored = {**olds, "user_ids": [float(u) for u in olds["user_ids"]],
+    as_stored = {**olds, "user_ids": [float(u) for u in olds["user_ids"]],  # as 0.2.0 stored them
                  "resolved": {k: float(v) for k, v in olds["resolved"].items()}}
     rsps.calls.reset()
     provider.update(GID, as_stored, members(["alice.smith"]))
