@@ -109,3 +109,14 @@ def test_softwareone_users_are_stored_the_same_way(rsps):
     assert created["users"] == checked["users"]
     assert created["user_ids"] == {"USR-1234-0001": "USR-1234-0001", "USR-1234-0002": "user2@contoso.com"}
     assert {u for u, gs in tenant.groups.items() if GID in gs} == {"USR-1234-0001", "USR-1234-0002"}
+
+
+def test_a_planned_change_is_summed_up_in_one_line_naming_who_joins_and_leaves(rsps, pod, capsys):
+    p = provider()
+    outs = p.create(sym(["alice.smith", "bob.jones"])).outs
+    capsys.readouterr()
+    assert p.diff(SYM_GID, outs, p.check(outs, sym(["alice.smith", "carol.officer", "dave"])).inputs).changes
+    said = capsys.readouterr().err
+    assert f"plan for Symphony group members of {SYM_GID}: +2 -1 (joining: carol.officer, dave; leaving: bob.jones)" in said
+    assert not p.diff(SYM_GID, outs, p.check(outs, sym(["bob.jones", "alice.smith"])).inputs).changes
+    assert "plan for" not in capsys.readouterr().err  # no change, no line
