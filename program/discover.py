@@ -32,7 +32,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from program.stack_config import PROJECT, SwoGroupEntry, SymphonyGroupEntry, slug
+from program.stack_config import CONFIG_ROOM, PROJECT, SwoGroupEntry, SymphonyGroupEntry, slug
 from providers import fields
 from providers.errors import ProviderError, field_message, field_path
 from providers.swo.inputs import AccountId, SwoUserGroupInputs
@@ -40,8 +40,6 @@ from providers.symphony.inputs import SymphonyUserGroupInputs
 
 SYMPHONY_LIST, SWO_LIST = f"{PROJECT}:symphonyGroups", f"{PROJECT}:swoGroups"
 DEFAULT_TYPE = SymphonyUserGroupInputs.model_fields["type"].default
-# The engine passes the whole config to the program in one environment variable (Linux: 128 KiB).
-CONFIG_ROOM = 128 * 1024
 ACCOUNT_ID: TypeAdapter[str] = TypeAdapter(AccountId)  # the pattern the group's accountId field declares
 
 

@@ -17,6 +17,7 @@ providers' ``check`` are used, so both catch the same mistakes. Beyond each entr
 from __future__ import annotations
 
 import difflib
+import os
 import hashlib
 import re
 import unicodedata
@@ -291,6 +292,9 @@ def load(config: Any = None, where: str | None = None, all_config: Mapping[str, 
     problems += _plain_credentials(all_config, secrets, namespaces, where)
     if problems:
         raise StackConfigError("invalid group configuration:\n  " + "\n  ".join(problems))
+    warning = room_warning(len(os.environ.get("PULUMI_CONFIG", "").encode()), config)
+    if warning:
+        pulumi.log.warn(warning)
     return result
 
 
@@ -374,6 +378,34 @@ def _plain_credentials(all_config: Mapping[str, Any], secrets: set[str], namespa
 def _env(namespace: str, key: str) -> str:
     from providers.config import env_name
     return env_name(namespace, key)
+
+
+# The engine hands the whole config to the program in one environment variable (``PULUMI_CONFIG``), and
+# Linux takes at most 128 KiB in one: past it the engine cannot start the program at all and says only
+# ``fork/exec …/python: argument list too long``. So the room is watched while it can still be said.
+CONFIG_ROOM = 128 * 1024
+CONFIG_NEAR = 0.7  # a warning from here on, naming the longest inline lists
+
+
+def room_warning(size: int, config: Any) -> str | None:
+    """A warning when ``size`` (bytes of config as the engine hands it over) nears the room, naming the
+    longest inline people lists of the two group lists in ``config`` and the file form that takes them out."""
+    if size <= CONFIG_ROOM * CONFIG_NEAR:
+        return None
+    lists = []
+    for list_name in (SYMPHONY_LIST, SWO_LIST):
+        items = config.get_object(list_name.split(":")[1]) or []
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            for kind in ("members", "assignees", "users"):
+                value = item.get(kind) if isinstance(item, dict) else None
+                value = value.get("add") if isinstance(value, dict) else value
+                if isinstance(value, list) and value:
+                    lists.append((len(value), f"{list_name}[{index}] ('{item.get('key')}') {kind}"))
+    longest = ", ".join(f"{name} ({n} names)" for n, name in sorted(lists, reverse=True)[:3])
+    return (f"the stack's config is {size // 1024} KiB of the {CONFIG_ROOM // 1024} KiB the engine can hand the "
+            "program (past it, every command fails with `argument list too long`): move long people lists to "
+            f"files beside the stack, e.g. `members: {{file: people/<key>.members.txt}}`" +
+            (f"; the longest inline: {longest}" if longest else ""))
 
 
 def _read_list(config: pulumi.Config, name: str, where: str, problems: list[str]) -> list[Any]:

@@ -196,3 +196,23 @@ def test_protect_reaches_the_group_and_its_people():
     assert all(opts.protect is True for _, _, _, opts in loaded.memberships("g1"))
     assert load(symphonyGroups=[{**entry, "protect": False}]).symphony[0][1].options().protect is None
 
+
+
+def test_a_config_nearing_the_room_the_engine_has_warns_naming_the_longest_inline_lists(monkeypatch):
+    big = [f"bulk.user{i:05d}" for i in range(6000)]
+    config = FakeConfig(symphonyGroups=[{"key": "desk", "name": "Desk", "members": big},
+                                        {"key": "ops", "name": "Ops", "members": {"add": big[:10]}}],
+                        swoGroups=[{"key": "buy", "accountId": "ACC-1234-5678", "name": "Buy",
+                                    "modules": ["MOD-1756"], "users": ["USR-1234-0001"]}])
+    said = stack_config.room_warning(100 * 1024, config)
+    assert said and "100 KiB of the 128 KiB" in said and "argument list too long" in said
+    assert "members: {file: people/<key>.members.txt}" in said
+    assert "usergroups:symphonyGroups[0] ('desk') members (6000 names), usergroups:symphonyGroups[1] ('ops') " \
+           "members (10 names), usergroups:swoGroups[0] ('buy') users (1 names)" in said
+    assert stack_config.room_warning(80 * 1024, config) is None  # well within: nothing said
+    # The program checks what the engine handed it: a warning through the engine's log.
+    warned: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", warned.append)
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"usergroups:symphonyGroups": json.dumps(big)}))
+    load(symphonyGroups=[{"key": "desk", "name": "Desk", "members": big}])
+    assert len(warned) == 1 and "('desk') members (6000 names)" in warned[0]
