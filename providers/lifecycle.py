@@ -154,6 +154,9 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
     lifecycle_fields: ClassVar[tuple[str, ...]] = ()  # settings of the resource itself (adopt, connection)
     keyed_fields: ClassVar[tuple[str, ...]] = ()  # lists of people, stored as ``{name: true}`` (``providers.keyed``)
     natural_key_hint: ClassVar[str] = "natural key"  # how messages call it, e.g. "name (or type)"
+    # What to do about an object another resource of the run took over (its old resource only leaves the stack).
+    moved_hint: ClassVar[str] = ("nothing is lost; to move it silently, declare the old resource name as an alias of "
+                                 "the new one (the old key among the entry's former keys, in the project's stack config)")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -281,8 +284,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
         owner = owners(type(self)).owner(id_)
         if owner is not None:
             warn(f"not deleting {self.kind} {id_} ({self._stored_label(props)}): {owner} took it over in this run, "
-                 "so this resource only leaves the stack; declare the old resource name as an alias of the new "
-                 "one to move it silently")
+                 f"so this resource only leaves the stack; {self.moved_hint}")
             return
         connection = self._connection(props)
         try:

@@ -51,6 +51,7 @@ class PeopleProvider(Provider[I], Generic[I]):
     journal_kind: ClassVar[str] = late_grants.SCOPE  # where its unfinished writes are journaled
     people_field: ClassVar[str] = ""  # the input holding the declared people (a list, or one value)
     conflict: ClassVar[str] = ""  # why a list and additive resources cannot share a group
+    moved_hint = "the person keeps their access under the new declaration; nothing to do"
     # The adapter's class, called with the connection's client and the inputs (which name the tenant).
     adapter_class: ClassVar[type[PeopleAdapter]]
 

@@ -239,3 +239,16 @@ def test_an_address_no_rql_literal_can_carry_is_accepted_and_found_by_listing_th
     assert {u for u, gs in tenant.groups.items() if GID in gs} == {"USR-1234-0001"}
     listings = [unquote(c.request.url) for c in rsps.calls if "users?" in c.request.url]
     assert not any(quoted in url for url in listings)  # never sent as a broken literal
+
+
+def test_a_respelled_assignee_keeps_their_access_and_the_warning_says_nothing_is_to_do(rsps, capsys):
+    pod = Pod(rsps, ["carol.officer"])
+    old = configured(SymphonyUserGroupAssignmentProvider, SYM_CONFIG).create(sym_one("carol.officer")).outs
+    run = configured(SymphonyUserGroupAssignmentProvider, SYM_CONFIG)  # the next `up`: one process
+    new = run.create(sym_one("Carol.Officer"))
+    assert new.id == old["id"]  # the same person
+    capsys.readouterr()
+    run.delete(old["id"], old)  # the old resource (another name) leaves the stack
+    said = capsys.readouterr().err
+    assert "took it over in this run" in said and "keeps their access" in said and "formerKeys" not in said
+    assert pod.active("assignments") == {"carol.officer"}
