@@ -88,6 +88,10 @@ class EmulatorControl:
         """A Symphony member (``kind="members"``) or assignee (``"assignees"``) changed in the admin portal."""
         self._call("POST", f"/groups/{group_id}/{kind}", json={"userId": user_id, "active": active})
 
+    def set_links(self, group_id: str, kind: str, user_ids: list[int], active: bool = True) -> None:
+        """Many Symphony members or assignees changed in the admin portal at once."""
+        self._call("POST", f"/groups/{group_id}/{kind}", json={"userIds": user_ids, "active": active})
+
     def set_tokens(self, tokens: list[str]) -> None:
         """Only these API tokens (SoftwareOne) or static session tokens (Symphony) are accepted from now on."""
         self._call("POST", "/tokens", json={"tokens": tokens})

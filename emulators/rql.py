@@ -20,7 +20,7 @@ Values are not trimmed: ``eq(name, x)`` compares with ``" x"``, as the platform 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Union
+from typing import Any, Callable, NamedTuple, Union
 
 AND, OR, NONE = "and", "or", ""
 GROUP_OPERATORS = {",": AND, "&": AND, ";": OR, "|": OR}
@@ -207,12 +207,21 @@ def _path(node: Node) -> str:
 
 
 def _get(doc: Any, path: str) -> Any:
-    cur = doc
-    for part in path.split("."):
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(part)
-    return cur
+    return _getter(path)(doc)
+
+
+def _getter(path: str) -> Callable[[Any], Any]:
+    """``_get`` for one path, split once (a filter is run over every document of a tenant)."""
+    parts = path.split(".")
+
+    def get(doc: Any) -> Any:
+        cur = doc
+        for part in parts:
+            if not isinstance(cur, dict):
+                return None
+            cur = cur.get(part)
+        return cur
+    return get
 
 
 def _coerce(actual: Any, value: str) -> Any:
@@ -248,8 +257,8 @@ def _values(node: Node) -> list[Node]:
     return [node]
 
 
-def like_matcher(pattern: str, fold_case: bool) -> Callable[[str], bool]:
-    """``Like.cs``: leading/trailing ``*`` only; ``\\*`` at an end is a literal star."""
+def _like_parts(pattern: str) -> tuple[bool, bool, str]:
+    """``Like.cs``'s reading of a pattern: (wildcard at the start, wildcard at the end, the literal text)."""
     starts_wild = pattern.startswith("*")
     starts_escaped = pattern.startswith("\\*")
     ends_escaped = pattern.endswith("\\*")
@@ -260,7 +269,95 @@ def like_matcher(pattern: str, fold_case: bool) -> Callable[[str], bool]:
         end = max(start, end - 2)
     elif ends_wild:
         end = max(start, end - 1)
-    literal = pattern[start:end] + ("*" if ends_escaped else "")
+    return starts_wild, ends_wild, pattern[start:end] + ("*" if ends_escaped else "")
+
+
+def _exact_like(node: Node) -> tuple[str, bool, str] | None:
+    """``(property, folds case, text)`` of a like or ilike without wildcards (a plain comparison), else None."""
+    if not (isinstance(node, Call) and node.op in ("like", "ilike") and len(node.args) == 2
+            and isinstance(node.args[1], Const)):
+        return None
+    starts_wild, ends_wild, text = _like_parts(node.args[1].text)
+    if starts_wild or ends_wild:
+        return None
+    fold = node.op == "ilike"
+    return _path(node.args[0]), fold, text.casefold() if fold else text
+
+
+def _any_of(args: list[Node], eq_folds_case: bool) -> Callable[[Doc], bool]:
+    """``or(...)``: exact likes of one property become one set lookup (a page of 100 addresses over 20,000
+    users), the rest are tried in turn; the same answer as trying every one."""
+    exact: dict[tuple[str, bool], set[str]] = {}
+    rest = []
+    for arg in args:
+        parts = _exact_like(arg)
+        if parts is None:
+            rest.append(compile_filter(arg, eq_folds_case))
+        else:
+            exact.setdefault(parts[:2], set()).add(parts[2])
+
+    getters = [(_getter(prop), fold, texts) for (prop, fold), texts in exact.items()]
+
+    def hit(d: Doc) -> bool:
+        for get, fold, texts in getters:
+            actual = get(d)
+            if isinstance(actual, str) and (actual.casefold() if fold else actual) in texts:
+                return True
+        return any(p(d) for p in rest)
+    if rest:
+        return hit
+    return IndexedFilter(hit, [Lookup(prop, fold, frozenset(texts)) for (prop, fold), texts in exact.items()])
+
+
+class Lookup(NamedTuple):
+    """Text values of one property that a filter compares with exactly (case-folded when ``fold``)."""
+
+    prop: str
+    fold: bool
+    texts: frozenset[str]
+
+
+class IndexedFilter:
+    """A filter only documents holding one of some exact text values can meet (or no text at all there):
+    a listing may take its candidates from an index of those values instead of reading every document."""
+
+    def __init__(self, predicate: Callable[[Doc], bool], lookups: list[Lookup]) -> None:
+        self.predicate, self.lookups = predicate, lookups
+
+    def __call__(self, doc: Doc) -> bool:
+        return self.predicate(doc)
+
+
+def candidates(docs: list[Doc], lookups: list[Lookup], index: Callable[[str, bool], Any]) -> list[Doc]:
+    """The documents an :class:`IndexedFilter` may match, in their order: those whose property holds one of the
+    texts, and those where it is not text (compared otherwise). ``index(prop, fold)`` gives ``({text: [positions]},
+    [positions of the rest])`` for ``docs``, built once by :func:`value_index`."""
+    positions: set[int] = set()
+    for lookup in lookups:
+        by_text, others = index(lookup.prop, lookup.fold)
+        positions.update(others)
+        for text in lookup.texts:
+            positions.update(by_text.get(text, ()))
+    return [docs[i] for i in sorted(positions)]
+
+
+def value_index(docs: list[Doc], prop: str, fold: bool) -> tuple[dict[str, list[int]], list[int]]:
+    """Each text value of ``prop`` (case-folded when ``fold``) and where it is, and where it is not text."""
+    get = _getter(prop)
+    by_text: dict[str, list[int]] = {}
+    others: list[int] = []
+    for i, doc in enumerate(docs):
+        actual = get(doc)
+        if isinstance(actual, str):
+            by_text.setdefault(actual.casefold() if fold else actual, []).append(i)
+        else:
+            others.append(i)
+    return by_text, others
+
+
+def like_matcher(pattern: str, fold_case: bool) -> Callable[[str], bool]:
+    """``Like.cs``: leading/trailing ``*`` only; ``\\*`` at an end is a literal star."""
+    starts_wild, ends_wild, literal = _like_parts(pattern)
     norm = (lambda s: s.casefold()) if fold_case else (lambda s: s)
     lit = norm(literal)
     if starts_wild and ends_wild:
@@ -277,37 +374,47 @@ def compile_filter(node: Node, eq_folds_case: bool = False) -> Callable[[Doc], b
     if not isinstance(node, Call):
         raise RqlError("a filter must be an operator call")
     op, args = node.op, node.args
-    if op in (AND, OR):
+    if op == OR:
+        return _any_of(args, eq_folds_case)
+    if op == AND:
         preds = [compile_filter(a, eq_folds_case) for a in args]
-        return (lambda d: all(p(d) for p in preds)) if op == AND else (lambda d: any(p(d) for p in preds))
+        return lambda d: all(p(d) for p in preds)
     if op == "not":
         inner = compile_filter(args[0], eq_folds_case)
         return lambda d: not inner(d)
     if op in ("any", "all"):
-        prop = _path(args[0])
+        items = _getter(_path(args[0]))
         sub = compile_filter(args[1], eq_folds_case) if len(args) > 1 else (lambda _d: True)
         if op == "any":
-            return lambda d: any(sub(x) for x in (_get(d, prop) or []) if isinstance(x, dict))
-        return lambda d: all(sub(x) for x in (_get(d, prop) or []) if isinstance(x, dict))
+            return lambda d: any(sub(x) for x in (items(d) or []) if isinstance(x, dict))
+        return lambda d: all(sub(x) for x in (items(d) or []) if isinstance(x, dict))
     prop, value = _path(args[0]), args[1]
-    if op == "eq":
-        return lambda d: _equal(_get(d, prop), value, eq_folds_case)
-    if op == "ne":
-        return lambda d: not _equal(_get(d, prop), value, eq_folds_case)
-    if op in ("in", "out"):
-        values = _values(value)
-        hit = lambda d: any(_equal(_get(d, prop), v, eq_folds_case) for v in values)  # noqa: E731
-        return hit if op == "in" else (lambda d: not hit(d))
+    get = _getter(prop)
+    if op in ("eq", "ne", "in", "out"):
+        values = [value] if op in ("eq", "ne") else _values(value)
+        # A text property against constants is one set lookup (as _equal compares them), so a page of 100
+        # values over a tenant of 20,000 users is not two million comparisons.
+        texts = {v.text for v in values} if all(isinstance(v, Const) for v in values) else None
+        folded = {t.casefold() for t in texts} if texts is not None and eq_folds_case else None
+
+        def hit(d: Doc) -> bool:
+            actual = get(d)
+            if texts is not None and isinstance(actual, str):
+                return actual.casefold() in folded if folded is not None else actual in texts
+            return any(_equal(actual, v, eq_folds_case) for v in values)
+        if op in ("ne", "out"):
+            return lambda d: not hit(d)
+        return hit if texts is None else IndexedFilter(hit, [Lookup(prop, eq_folds_case, frozenset(folded or texts))])
     if op in ("like", "ilike"):
         if not isinstance(value, Const):
             raise RqlError(f"{op}() takes a pattern")
         match = like_matcher(value.text, fold_case=(op == "ilike"))
-        return lambda d: isinstance(_get(d, prop), str) and match(_get(d, prop))
+        return lambda d: isinstance(get(d), str) and match(get(d))
     compare = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b,
                "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}[op]
     if not isinstance(value, Const):
         raise RqlError(f"{op}() takes a value")
-    return lambda d: _get(d, prop) is not None and compare(_get(d, prop), _coerce(_get(d, prop), value.text))
+    return lambda d: get(d) is not None and compare(get(d), _coerce(get(d), value.text))
 
 
 # -- select and order ---------------------------------------------------------------------

@@ -13,11 +13,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .faults import FaultKind, FaultPlan, FaultRule
 from .store import DocumentStore
+
+T = TypeVar("T")
 
 ADMIN_PREFIX = "/_emulator"
 
@@ -87,6 +89,21 @@ class EmulatedApi:
         self._count_lock = threading.Lock()
         self.settings: dict[str, Any] = {}
         self.default_settings: dict[str, Any] = {}
+        self._derived: dict[str, tuple[tuple[int, str], Any]] = {}
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """What ``build`` derives from the documents (e.g. every user as the API shows them), kept until the
+        next write or settings change, so that a tenant of 20,000 users is not read again for every page.
+        Callers treat it as read-only."""
+        key = (self.store.version, json.dumps(self.settings, sort_keys=True, default=str))
+        held = self._derived.get(name)
+        if held is not None and held[0] == key:
+            return cast(T, held[1])
+        value = build()
+        if len(self._derived) > 1000:  # one entry per query asked: what is stale goes
+            self._derived = {k: v for k, v in self._derived.items() if v[0] == key}
+        self._derived[name] = (key, value)
+        return value
 
     # -- to override ---------------------------------------------------------------
     def routes(self) -> list[Route]:

@@ -230,12 +230,21 @@ class SwoApi(EmulatedApi):
         if limit < 0 or offset < 0:
             return self.error(400, "limit and offset must not be negative", {"limit": ["must not be negative"]})
         limit = min(limit, int(self.settings["max_limit"]))
-        matches = [d for d in docs if match(d)]
-        if order:
+        def index(prop: str, fold: bool) -> Any:
+            return self.derived(f"index {request.path} {prop} {fold}", lambda: rql.value_index(docs, prop, fold))
+
+        def select() -> list[dict[str, Any]]:
+            # A filter of exact values reads only the documents an index of those values names.
+            pool = rql.candidates(docs, match.lookups, index) if isinstance(match, rql.IndexedFilter) else docs
+            found = [d for d in pool if match(d)]
             for ascending, path in reversed(order):  # stable sorts, last key first
-                matches.sort(key=rql.sort_key(path), reverse=not ascending)
-        elif not self.settings["stable_default_order"]:
-            self._rng.shuffle(matches)  # no order was asked for, so none is promised
+                found.sort(key=rql.sort_key(path), reverse=not ascending)
+            return found
+
+        # The same query's pages share one filtering and sorting while nothing changes.
+        matches = self.derived(f"{request.path}?{expression}&order={params.get('order', '')}", select)
+        if not order and not self.settings["stable_default_order"]:
+            matches = self._rng.sample(matches, len(matches))  # no order was asked for, so none is promised
         page = matches[offset : offset + limit] if limit else []
         total = None if self.settings["null_total"] else len(matches)
         meta: dict[str, Any] = {"pagination": {"offset": offset, "limit": limit, "total": total}}
@@ -247,11 +256,15 @@ class SwoApi(EmulatedApi):
     # -- account users and their groups (membership lives on the user) ---------------------
     def list_users(self, request: Request) -> Response:
         account = request.path_params["account"]
-        # Filters see the user as the API shows it (groups as references); the groups are read once.
-        docs = self.store.all()
-        groups = {d["id"]: d for d in docs if not d.get("_kind")}
-        users = [d for d in docs if d.get("_kind") == USER_KIND and d["account"]["id"] == account]
-        return self._listing(request, [self._user_view(u, groups) for u in users], lambda view, _sel: view)
+
+        def views() -> list[dict[str, Any]]:
+            # Filters see the user as the API shows it (groups as references); the groups are read once.
+            docs = self.store.all()
+            groups = {d["id"]: d for d in docs if not d.get("_kind")}
+            users = [d for d in docs if d.get("_kind") == USER_KIND and d["account"]["id"] == account]
+            return [self._user_view(u, groups) for u in users]
+
+        return self._listing(request, self.derived(f"users:{account}", views), lambda view, _sel: view)
 
     def get_user(self, request: Request) -> Response:
         user = self._user(request)
@@ -325,12 +338,14 @@ class SwoApi(EmulatedApi):
 
     def _members(self) -> dict[str, list[dict[str, Any]]]:
         """Each group's users, from the account users' groups (one pass over the store)."""
-        out: dict[str, list[dict[str, Any]]] = {}
-        for doc in self.store.all():
-            if doc.get("_kind") == USER_KIND:
-                for gid in doc["groups"]:
-                    out.setdefault(gid, []).append({"id": doc["id"], "name": doc["user"]["name"]})
-        return out
+        def members() -> dict[str, list[dict[str, Any]]]:
+            out: dict[str, list[dict[str, Any]]] = {}
+            for doc in self.store.all():
+                if doc.get("_kind") == USER_KIND:
+                    for gid in doc["groups"]:
+                        out.setdefault(gid, []).append({"id": doc["id"], "name": doc["user"]["name"]})
+            return out
+        return self.derived("members", members)
 
     def _with_users(self, group: dict[str, Any], members: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
         """The group as the API shows it: ``users`` is the reverse view of the account users' groups
@@ -355,7 +370,7 @@ class SwoApi(EmulatedApi):
     def seed_users(self, account_id: str, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Account users made directly (invitations are not emulated); each starts in the Default group."""
         made = []
-        with self.store.lock:
+        with self.store.batch():
             default = self._ensure_account(account_id)
             for spec in users:
                 uid = spec.get("id") or self._new_id("USR")

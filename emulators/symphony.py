@@ -255,8 +255,16 @@ class SymphonyApi(EmulatedApi):
         field = {"uid": "id", "email": "emailAddress", "username": "username"}[key]
         compare = LOOKUP_CASE[self.settings["lookup_case"]] if key != "uid" else str
         found, errors = [], []
+        def index() -> dict[str, list[dict[str, Any]]]:
+            by_value: dict[str, list[dict[str, Any]]] = {}  # one pass over the pod's users while nothing changes
+            for user in self._users():
+                if user.get(field) is not None:
+                    by_value.setdefault(compare(str(user[field])), []).append(user)
+            return by_value
+
+        by_value = self.derived(f"lookup:{key}", index)  # the settings (the case rule) are part of its key
         for value in wanted:
-            matches = [u for u in self._users() if u.get(field) is not None and compare(str(u[field])) == compare(value)]
+            matches = by_value.get(compare(value), [])
             if not matches:
                 errors.append({"error": "user.not.found", ("email" if key == "email" else "id"): value})
             found += [u for u in matches if u not in found]
@@ -378,7 +386,7 @@ class SymphonyApi(EmulatedApi):
         return [d for d in self.store.all() if not d.get("_kind")]
 
     def _users(self) -> list[dict[str, Any]]:
-        return [d for d in self.store.all() if d.get("_kind") == USER_KIND]
+        return self.derived("users", lambda: [d for d in self.store.all() if d.get("_kind") == USER_KIND])
 
     def _group_view(self, group: dict[str, Any]) -> dict[str, Any]:
         return _view(group)
@@ -389,7 +397,7 @@ class SymphonyApi(EmulatedApi):
     def seed_users(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Pod users (``{"username": ..., "email": ...}``), made directly: user provisioning is not emulated."""
         made = []
-        with self.store.lock:
+        with self.store.batch():
             next_id = int(self.store.get_meta("next_user_id", 13056700000001))
             for spec in users:
                 username = spec["username"]
@@ -432,6 +440,7 @@ class SymphonyApi(EmulatedApi):
             return Response(201, self.seed_users((request.json() or {}).get("users") or []))
         if path.startswith("/groups/") and path.count("/") == 3 and request.method == "POST":
             # /groups/{id}/members or /groups/{id}/assignees: {"userId": ..., "active": ...} changed in the portal
+            # ({"userIds": [...]} for many at once)
             _, _, gid, kind = path.split("/")
             body = request.json() or {}
             with self.store.lock:
@@ -439,7 +448,8 @@ class SymphonyApi(EmulatedApi):
                 if group is None or kind not in ("members", "assignees"):
                     return Response(404, {"error": "no such group"})
                 links = self._links(gid, kind)
-                self._set_link(links, int(body["userId"]), bool(body.get("active", True)), _now_ms())
+                for user_id in body.get("userIds") or [body["userId"]]:
+                    self._set_link(links, int(user_id), bool(body.get("active", True)), _now_ms())
                 self._save_links(group, kind, links)
             return Response(204)
         if path.startswith("/groups/"):

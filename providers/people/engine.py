@@ -105,7 +105,8 @@ class PeopleList(_People[I], Generic[I]):
         # Only the difference from the stored state: a one-person change is one write, not a listing.
         group_id, values = getattr(inputs, "group_id"), list(getattr(inputs, self.field))
         self._enter(group_id, LIST)
-        known = {v: self.adapter.parse_id(p) for v, p in (olds.get("resolved") or {}).items() if v in values}
+        declared = set(values)  # membership tests against a set: lists of 20,000 names stay linear
+        known = {v: self.adapter.parse_id(p) for v, p in (olds.get("resolved") or {}).items() if v in declared}
         resolved = resolve(self.adapter, group_id, values, known)
         before = {self.adapter.parse_id(p) for p in olds.get("user_ids") or []}
         current = None
@@ -151,11 +152,12 @@ class PeopleList(_People[I], Generic[I]):
         declared = {p: v for v, p in resolved.items()}
         names = {p.id: declared.get(p.id) or p.shown for p in people}  # the declared spelling where there is one
         values = list(names.values())
+        in_group = set(values)
         evicted = {self.adapter.parse_id(p) for p in stored.get("evicted") or []}
         # A release before 0.3.0 stored the ids as a list: a refresh keeps that shape (no change on upgrade).
         ids = sorted(names, key=_order) if isinstance(stored.get("user_ids"), list) else by_id(names)
         return {"id": id_, **self._group(inputs), self.field: values, "user_ids": ids,
-                "resolved": {v: p for v, p in resolved.items() if v in values},
+                "resolved": {v: p for v, p in resolved.items() if v in in_group},
                 "evicted": sorted(evicted, key=_order),
                 # Each by every name a declaration may use, so that declaring them (however spelled) is seen.
                 "returned": {p.shown: [p.shown, *p.names] for p in people if p.id in evicted and p.id not in declared}}

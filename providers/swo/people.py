@@ -40,7 +40,8 @@ class AccountUsers(PeopleAdapter):
 
     def look_up(self, values: list[str]) -> list[Person]:
         ids = [v for v in values if USER_ID.match(v)]
-        found = self.client.account_users(self.account_id, ids, [v for v in values if v not in ids])
+        by_id = set(ids)
+        found = self.client.account_users(self.account_id, ids, [v for v in values if v not in by_id])
         return [person(u) for u in found]
 
     def current(self, group_id: str) -> list[Person] | None:

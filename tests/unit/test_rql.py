@@ -109,3 +109,21 @@ def test_eq_may_fold_case_like_a_database_collation():
     match = server_rql.compile_filter(server_rql.parse("eq(name,OPS)"), eq_folds_case=True)
     assert match({"name": "Ops"})
     assert not server_rql.compile_filter(server_rql.parse("eq(name,OPS)"))({"name": "Ops"})
+
+
+@pytest.mark.parametrize("query", [
+    'or(ilike(user.email,"A@x.com"),ilike(user.email,"c@X.com"),like(user.email,"d@x.com"))',
+    'in(id,("USR-1","USR-3","USR-5"))', 'eq(user.email,"b@x.com")', 'or(ilike(user.email,"a@x.com"),eq(id,"USR-4"))',
+    'ilike(user.email,"*@x.com")', 'in(id,())',
+])
+@pytest.mark.parametrize("eq_folds_case", [False, True])
+def test_the_emulators_index_finds_what_reading_every_document_finds(query, eq_folds_case):
+    docs = [{"id": "USR-1", "user": {"email": "a@x.com"}}, {"id": "USR-2", "user": {"email": "B@x.com"}},
+            {"id": "USR-3", "user": {"email": "c@x.com"}}, {"id": "USR-5", "user": {"email": None}},
+            {"id": "USR-4", "user": {"email": "d@x.com"}}, {"id": "USR-6", "user": {}}]
+    match = server_rql.compile_filter(server_rql.parse(query), eq_folds_case)
+    scanned = [d for d in docs if match(d)]
+    if isinstance(match, server_rql.IndexedFilter):
+        pool = server_rql.candidates(docs, match.lookups, lambda prop, fold: server_rql.value_index(docs, prop, fold))
+        assert [d for d in pool if match(d)] == scanned and len(pool) < len(docs)
+    assert scanned or query in ('in(id,())', 'eq(user.email,"b@x.com")')
