@@ -432,7 +432,9 @@ def parse_fields(spec: str) -> list[tuple[bool, str]]:
 
 def sort_key(path: str) -> Callable[[Doc], Any]:
     """Nulls first, then values of one type in their natural order."""
+    get = _getter(path)
+
     def key(doc: Doc) -> Any:
-        value = _get(doc, path)
+        value = get(doc)
         return (value is not None, value if value is not None else 0)
     return key

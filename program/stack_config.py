@@ -17,8 +17,8 @@ providers' ``check`` are used, so both catch the same mistakes. Beyond each entr
 from __future__ import annotations
 
 import difflib
-import os
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -111,7 +111,7 @@ class Entry(BaseModel):
         ``true`` (so that a change of the outputs reads by name, as the people resources' do), with a count
         per kind (``memberCount``), and ``retainPeople`` when set: a ``StackReference`` reads who is in the
         group without the state."""
-        people: dict[str, Any] = {kind: keyed(names) for kind, names in self.people().items()}
+        people = self.keyed_people()
         counts = {f"{kind[:-1]}Count": len(names) for kind, names in people.items()}
         return {**people, **counts, **({"retainPeople": True} if self.retain_people else {})}
 
@@ -119,10 +119,13 @@ class Entry(BaseModel):
         """The people this entry declares, by kind, as spelled, sorted."""
         return {}
 
+    def keyed_people(self) -> dict[str, Any]:
+        """:meth:`people` as state and exports store lists of people (``providers.keyed``): a change reads by name."""
+        return {kind: keyed(names) for kind, names in self.people().items()}
+
     def ledger(self) -> dict[str, Any]:
         """What the people ledger records of this entry: its people, ``formerKeys`` and ``retainPeople``."""
-        people = {kind: keyed(names) for kind, names in self.people().items()}  # its plan names each person
-        return {**people, "formerKeys": list(self.former_keys), "retainPeople": self.retain_people}
+        return {**self.keyed_people(), "formerKeys": list(self.former_keys), "retainPeople": self.retain_people}
 
 
 # A people field is either a whole list or ``{add: [...]}``; errors name the field, not the form tried.
@@ -396,7 +399,7 @@ def room_warning(size: int, config: Any) -> str | None:
     for list_name in (SYMPHONY_LIST, SWO_LIST):
         items = config.get_object(list_name.split(":")[1]) or []
         for index, item in enumerate(items if isinstance(items, list) else []):
-            for kind in ("members", "assignees", "users"):
+            for kind in people_files.PEOPLE_FIELDS:
                 value = item.get(kind) if isinstance(item, dict) else None
                 value = value.get("add") if isinstance(value, dict) else value
                 if isinstance(value, list) and value:

@@ -168,14 +168,24 @@ def one_person_twice(adapter: PeopleAdapter, group: str, own: list[str], others:
                                 f"{adapter.noun} ({person.id}) of {group}; declare each person once")
 
 
+def joining_and_leaving(adapter: type[PeopleAdapter], before: Any, after: Any) -> tuple[list[str], list[str]] | None:
+    """Who an update of a list adds and who it takes out, as declared and compared as the API compares
+    names; ``None`` while there is nothing stored yet or the new list is not known (at preview)."""
+    if not isinstance(before, list) or not isinstance(after, list) or any(not isinstance(v, str) for v in after):
+        return None
+    had, has = {adapter.key(v) for v in before if isinstance(v, str)}, {adapter.key(v) for v in after}
+    return ([v for v in after if adapter.key(v) not in had],
+            [v for v in before if isinstance(v, str) and adapter.key(v) not in has])
+
+
 def guard_removals(adapter: type[PeopleAdapter], what: str, before: Any, after: Any, allowed: Any) -> None:
     """Refuses, at ``preview``, an update that would take out more people than ``max_removals`` allows,
     or that would empty a list without ``max_removals`` saying so: a typo, a bad merge or a file that
     came out empty must never silently take a group's people out."""
-    if not isinstance(before, list) or not isinstance(after, list) or any(not isinstance(v, str) for v in after):
-        return  # nothing stored yet, or the new list is not known at preview
-    kept = {adapter.key(v) for v in after}
-    removed = [v for v in before if isinstance(v, str) and adapter.key(v) not in kept]
+    change = joining_and_leaving(adapter, before, after)
+    if change is None:
+        return
+    removed = change[1]
     limit = removals_allowed(allowed, len(before))
     emptied = before and not after and (allowed is None or int(allowed) < len(removed))
     if not emptied and len(removed) <= limit:
@@ -189,11 +199,10 @@ def guard_removals(adapter: type[PeopleAdapter], what: str, before: Any, after: 
 def summarize(adapter: type[PeopleAdapter], what: str, before: Any, after: Any) -> None:
     """One line per planned change of a list, beside the resource in the plan: how many join and leave, and
     who (the first few of each), as declared; the ``--diff`` view lists every one of them by name."""
-    if not isinstance(before, list) or not isinstance(after, list) or any(not isinstance(v, str) for v in after):
-        return  # nothing stored yet, or the new list is not known at preview
-    had, has = {adapter.key(v) for v in before if isinstance(v, str)}, {adapter.key(v) for v in after}
-    joining = [v for v in after if adapter.key(v) not in had]
-    leaving = [v for v in before if isinstance(v, str) and adapter.key(v) not in has]
+    change = joining_and_leaving(adapter, before, after)
+    if change is None:
+        return
+    joining, leaving = change
     if joining or leaving:
         who = "; ".join(f"{word}: {some(names, 3)}" for word, names in (("joining", joining), ("leaving", leaving))
                         if names)
@@ -244,11 +253,11 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
             # An earlier write did not finish: only an update that plans from the live people can tell.
             result = DiffResult(changes=True, replaces=[], stables=[], delete_before_replace=False)
         if result.changes and not result.replaces:
-            summarize(self.adapter_class, f"{self.kind} of {olds.get('group_id') or _id}",
-                      olds.get(self.people_field), news.get(self.people_field))
-            warn_returned(self.adapter_class, str(olds.get("group_id") or _id), olds, news.get(self.people_field))
-            guard_removals(self.adapter_class, f"{self.kind} of {olds.get('group_id') or _id}",
-                           olds.get(self.people_field), news.get(self.people_field), news.get("max_removals"))
+            group = str(olds.get("group_id") or _id)
+            before, after = olds.get(self.people_field), news.get(self.people_field)
+            summarize(self.adapter_class, f"{self.kind} of {group}", before, after)
+            warn_returned(self.adapter_class, group, olds, after)
+            guard_removals(self.adapter_class, f"{self.kind} of {group}", before, after, news.get("max_removals"))
         return result
 
     def service(self, inputs: I) -> PeopleList[I]:
