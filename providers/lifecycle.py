@@ -10,7 +10,8 @@ names the natural key; this module turns them into a ``pulumi.dynamic.ResourcePr
 - ``create`` is ``providers.creation``'s: never a silent twin, adoption only when asked;
 - the delete of an object another resource took over in the same run (a changed name)
   is skipped with a warning instead of deleting what the other now manages;
-- ``read`` refreshes outputs and inputs, and drops a vanished object with a warning;
+- ``read`` refreshes outputs and inputs, and drops a vanished object with a warning; the reads of
+  one partition are answered from its listing where the kind has one (``providers.listing``);
 - a whole list of people is stored as a map keyed by each name (``providers.keyed``), so that
   plans and refreshes name each person; every entry point reads both shapes;
 - ``update`` sends the declared state and returns every output;
@@ -38,6 +39,7 @@ from pydantic import ValidationError
 
 from . import engine_watch, errors, fields
 from .keyed import load, store
+from .listing import Pages, read_through, wrote
 from .config import ConfigSource, EmptyConfig
 from .creation import Creation, owners
 from .errors import ApiError, ConfigError, ProviderError
@@ -90,6 +92,11 @@ class Service(ABC, Generic[I]):
     def scan(self, inputs: I) -> list[dict[str, Any]]:
         """Every object in ``scope(inputs)`` (all pages)."""
         raise NotImplementedError
+
+    def pages(self, inputs: I) -> Pages | None:
+        """``scan(inputs)`` a page (one request) at a time, lazily, so that one listing can answer a
+        refresh's many reads (``providers.listing``); ``None`` for a kind read only one by one."""
+        return None
 
     def created_at(self, found: dict[str, Any]) -> float | None:
         """When the API says the object was created (epoch seconds), if it says."""
@@ -240,6 +247,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = self._inputs(load(props, self.keyed_fields))
+        wrote(type(self), self.service(inputs), inputs)
         try:
             found = Creation(self, inputs).run()
         except ProviderError as exc:
@@ -251,7 +259,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
         connection = self._connection(props)
         partial = self._partial_inputs(props, connection)
         try:
-            found = self.service(partial).get(id_, partial, props)
+            found = read_through(type(self), self.service(partial), id_, partial, props)
         except ProviderError as exc:
             raise ProviderError(f"reading {self.kind} {id_}: {exc}") from None
         if found is None:
@@ -267,6 +275,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         olds, news = load(olds, self.keyed_fields), load(news, self.keyed_fields)
         inputs = self._inputs(news)
+        wrote(type(self), self.service(inputs), inputs)
         try:
             found = self.service(inputs).update(id_, inputs, olds)
         except ApiError as exc:
@@ -287,8 +296,10 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
                  f"so this resource only leaves the stack; {self.moved_hint}")
             return
         connection = self._connection(props)
+        partial = self._partial_inputs(props, connection)
+        wrote(type(self), self.service(partial), partial)
         try:
-            self.service(self._partial_inputs(props, connection)).remove(id_, props)
+            self.service(partial).remove(id_, props)
         except ProviderError as exc:
             raise ProviderError(f"deleting {self.kind} {id_} ({self._stored_label(props)}): {exc}") from None
 

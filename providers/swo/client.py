@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Iterator, TypeVar
 
 import requests
 
@@ -67,13 +67,21 @@ class SwoClient:
         """Every group matching the RQL filter, following ``limit``/``offset`` to the end."""
         return self._collect(GROUPS, filter_expr, SELECT, UserGroupList, "groups")
 
+    def pages(self, filter_expr: str) -> Iterator[list[UserGroup]]:
+        """The groups matching the RQL filter, a page (one request) at a time, to the end."""
+        return self._pages(GROUPS, filter_expr, SELECT, UserGroupList, "groups")
+
     def _collect(self, path: str, filter_expr: str, select: str, page_model: type[ListPage[Item]],
                  what: str) -> list[Item]:
-        """Every item of a listing, following ``limit``/``offset`` to the end.
+        """Every item of a listing, following ``limit``/``offset`` to the end."""
+        return [i for page in self._pages(path, filter_expr, select, page_model, what) for i in page]
+
+    def _pages(self, path: str, filter_expr: str, select: str, page_model: type[ListPage[Item]],
+               what: str) -> Iterator[list[Item]]:
+        """A listing's items a page at a time, following ``limit``/``offset`` to the end.
 
         ``total`` may be null: then paging stops at the first short page.
         """
-        items: list[Item] = []
         seen: set[str] = set()
         offset = 0
         while True:
@@ -85,16 +93,16 @@ class SwoClient:
             if data and not fresh:
                 # Full pages that only repeat what was read: the paging rules broke; stop instead of looping.
                 raise ProviderError(f"{API_NAME}: listing {filter_expr or what} returned page offset={offset} "
-                                    f"again with nothing new ({len(items)} read so far); the listing cannot be "
+                                    f"again with nothing new ({len(seen)} read so far); the listing cannot be "
                                     "trusted, try again later")
             seen.update(i.id for i in fresh)
-            items.extend(fresh)
+            yield fresh
             meta = page.meta.pagination if page.meta else None
             limit = (meta.limit if meta and meta.limit else PAGE_LIMIT)
             offset += len(data)
             total = meta.total if meta else None
             if not data or (total is not None and offset >= total) or (total is None and len(data) < limit):
-                return items
+                return
 
     # -- account users: who is in which group --------------------------------------------
     @staticmethod
@@ -150,7 +158,12 @@ class SwoClient:
 
     def in_account(self, account_id: str) -> list[UserGroup]:
         """Every group of the account."""
-        return [g for g in self.list(rql.eq("account.id", account_id)) if g.account.id == account_id]
+        return [g for page in self.account_pages(account_id) for g in page]
+
+    def account_pages(self, account_id: str) -> Iterator[list[UserGroup]]:
+        """The account's groups, a page (one request) at a time."""
+        for page in self.pages(rql.eq("account.id", account_id)):
+            yield [g for g in page if g.account.id == account_id]
 
     def find_by_name(self, account_id: str, name: str) -> list[UserGroup]:
         """Groups of the account with exactly this name.

@@ -9,6 +9,7 @@ from ..cache import shared
 from ..config import Checks, ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError, ProviderError
 from ..lifecycle import Api, Provider, Service, as_resource
+from ..listing import Pages
 from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
 from .inputs import SwoUserGroupInputs
@@ -99,6 +100,9 @@ class SwoGroupService(Service[SwoUserGroupInputs]):
 
     def scan(self, inputs: SwoUserGroupInputs) -> list[dict[str, Any]]:
         return [as_resource(g) for g in self.client.in_account(inputs.account_id)]
+
+    def pages(self, inputs: SwoUserGroupInputs) -> Pages:
+        return ([as_resource(g) for g in page] for page in self.client.account_pages(inputs.account_id))
 
     def create(self, inputs: SwoUserGroupInputs) -> dict[str, Any]:
         return as_resource(self.client.create(inputs.create_body()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterator, Sequence
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -52,6 +52,11 @@ class SymphonyClient:
     def list(self, type_: str, name: str | None = None, area: str | None = None,
              active: bool | None = None) -> list[UserGroupResponse]:
         """Every group matching the exact-match filters, following the ``next`` cursor to the end."""
+        return [g for page in self.pages(type_, name, area, active) for g in page]
+
+    def pages(self, type_: str, name: str | None = None, area: str | None = None,
+              active: bool | None = None) -> Iterator[list[UserGroupResponse]]:
+        """The groups matching the exact-match filters, a page (one request) at a time, to the end."""
         params: dict[str, str | int] = {"type": type_, "limit": PAGE_LIMIT}
         if name is not None:
             params["name"] = name
@@ -59,18 +64,16 @@ class SymphonyClient:
             params["area"] = area
         if active is not None:
             params["active"] = "true" if active else "false"
-        groups: list[UserGroupResponse] = []
         for _ in range(10_000):  # a bound, not a limit anyone should reach
             page = UserGroupResponseList.model_validate(self.http.request("GET", GROUPS, params=params).json())
-            groups.extend(page.data)
+            yield page.data
             pagination = page.pagination
             if not pagination or not pagination.next:
-                return groups
+                return
             after = (pagination.cursors.after if pagination.cursors else None) or _after_from(pagination.next)
             if not after or after == params.get("after"):
-                return groups
+                return
             params["after"] = after
-        return groups
 
     def users(self, usernames: Sequence[str], emails: Sequence[str] = ()) -> list[UserV2]:
         """The pod's own users with these usernames or e-mail addresses, asked in batches of 100 (one

@@ -10,6 +10,7 @@ from ..cache import shared
 from ..config import Checks, ConfigSource, Settings, Timeouts, check_url
 from ..errors import ApiError, ConfigError
 from ..lifecycle import Api, Provider, Service, as_resource
+from ..listing import Pages
 from ..network import KEYS as NETWORK_KEYS
 from ..network import Network, network_settings
 from .keys import load_private_key
@@ -125,6 +126,9 @@ class SymphonyGroupService(Service[SymphonyUserGroupInputs]):
 
     def scan(self, inputs: SymphonyUserGroupInputs) -> list[dict[str, Any]]:
         return [as_resource(g) for g in self.client.list(inputs.type)]
+
+    def pages(self, inputs: SymphonyUserGroupInputs) -> Pages:
+        return ([as_resource(g) for g in page] for page in self.client.pages(inputs.type))
 
     def create(self, inputs: SymphonyUserGroupInputs) -> dict[str, Any]:
         return as_resource(self.client.create(inputs.create_body()))

@@ -47,6 +47,11 @@ def rsps():
         yield r
 
 
+def unlisted(rsps):
+    """The account's group listing, empty: every read asks for its group directly."""
+    rsps.get(LIST, json={"$meta": {"pagination": {"offset": 0, "limit": 100, "total": 0}}, "data": []})
+
+
 # -- check --------------------------------------------------------------------------------
 def test_check_accepts_valid_inputs_and_fills_defaults(provider):
     result = provider.check({}, {"account_id": "ACC-1234-5678", "name": "Ops", "modules": ["MOD-1756"]})
@@ -270,6 +275,7 @@ def test_401_and_403_are_reported(provider, rsps):
 
 # -- read ---------------------------------------------------------------------------------
 def test_read_refreshes_outputs_and_inputs(provider, rsps):
+    unlisted(rsps)
     rsps.get(f"{GROUPS}/UGR-1111-2222", json=group(name="Renamed outside", description="d", users=[{"id": "USR-1"}]))
     result = provider.read("UGR-1111-2222", {**INPUTS, "adopt": True})
     assert result.id == "UGR-1111-2222"
@@ -279,6 +285,7 @@ def test_read_refreshes_outputs_and_inputs(provider, rsps):
 
 
 def test_read_429_then_success_honours_retry_after(provider, rsps, no_sleep):
+    unlisted(rsps)
     rsps.get(f"{GROUPS}/UGR-1", status=429, headers={"Retry-After": "2"}, json={"title": "Too Many Requests"})
     rsps.get(f"{GROUPS}/UGR-1", json=group("UGR-1"))
     assert provider.read("UGR-1", dict(INPUTS)).id == "UGR-1"
@@ -286,6 +293,7 @@ def test_read_429_then_success_honours_retry_after(provider, rsps, no_sleep):
 
 
 def test_read_404_drops_with_warning(provider, rsps, capsys):
+    unlisted(rsps)
     rsps.get(f"{GROUPS}/UGR-1", status=404, json={"title": "Not Found", "status": 404})
     result = provider.read("UGR-1", dict(INPUTS))
     assert result.id == "" and result.outs == {}
@@ -293,10 +301,11 @@ def test_read_404_drops_with_warning(provider, rsps, capsys):
 
 
 def test_read_5xx_exhausted(provider, rsps):
+    unlisted(rsps)
     rsps.get(f"{GROUPS}/UGR-1", status=503, json={"title": "Service Unavailable", "status": 503})
     with pytest.raises(ProviderError, match="503"):
         provider.read("UGR-1", dict(INPUTS))
-    assert len(calls(rsps, "GET")) == 4  # 1 + maxRetries (3 here)
+    assert len(calls(rsps, "GET", "/user-groups/UGR-1")) == 4  # 1 + maxRetries (3 here)
 
 
 # -- update -------------------------------------------------------------------------------

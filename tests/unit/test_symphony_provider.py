@@ -65,6 +65,11 @@ def rsps():
         yield r
 
 
+def unlisted(rsps):
+    """The pod's group listing, empty: every read asks for its group directly."""
+    rsps.get(LIST, json={"data": []})
+
+
 def login_ok(rsps, token="sess-1"):
     rsps.post(LOGIN, json={"name": "sessionToken", "token": token})
 
@@ -88,31 +93,35 @@ def test_rsa_login_signs_rs512_jwt_once_and_sends_session(rsa_provider, rsps):
 
 
 def test_session_is_shared_across_threads(rsa_provider, rsps):
+    unlisted(rsps)
     login_ok(rsps)
     for i in range(8):
         rsps.get(f"{GROUPS}/g{i}", json=grp(f"g{i}"))
     threads = [threading.Thread(target=rsa_provider.read, args=(f"g{i}", dict(INPUTS))) for i in range(8)]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    assert len(calls(rsps, "POST", "/login/")) == 1 and len(calls(rsps, "GET")) == 8
+    assert len(calls(rsps, "POST", "/login/")) == 1 and len(calls(rsps, "GET", "/usergroups/g")) == 8
 
 
 def test_session_token_mode_needs_no_login(token_provider, rsps):
+    unlisted(rsps)
     rsps.get(f"{GROUPS}/g1", json=grp())
     token_provider.read("g1", dict(INPUTS))
-    assert calls(rsps, "POST") == [] and calls(rsps, "GET")[0].request.headers["sessionToken"] == SESSION
+    assert calls(rsps, "POST") == [] and calls(rsps, "GET", "/usergroups/g1")[0].request.headers["sessionToken"] == SESSION
 
 
 def test_401_reauthenticates_once_and_repeats(rsa_provider, rsps):
+    unlisted(rsps)
     login_ok(rsps, "sess-1")
     rsps.get(f"{GROUPS}/g1", status=401, json={"code": 401, "message": "Invalid session"})
     rsps.get(f"{GROUPS}/g1", json=grp())
     rsa_provider.read("g1", dict(INPUTS))
     assert len(calls(rsps, "POST", "/login/")) == 2
-    assert len(calls(rsps, "GET")) == 2
+    assert len(calls(rsps, "GET", "/usergroups/g1")) == 2
 
 
 def test_401_with_static_token_is_reported_with_hint(token_provider, rsps):
+    unlisted(rsps)
     rsps.get(f"{GROUPS}/g1", status=401, json={"code": 401, "message": "Invalid session"})
     with pytest.raises(ProviderError, match="Invalid session.*session token was rejected") as exc:
         token_provider.read("g1", dict(INPUTS))
@@ -127,6 +136,7 @@ def test_login_rejected_says_what_to_check(rsa_provider, rsps):
 
 @pytest.mark.parametrize("method,needed", [("GET", "VIEW_ROLE_SCOPES"), ("PUT", "MANAGE_ROLE_SCOPES")])
 def test_403_names_the_missing_role(token_provider, rsps, method, needed):
+    unlisted(rsps)
     rsps.add(method, f"{GROUPS}/g1", status=403, json={"code": 403, "message": "Caller lacks necessary entitlement"})
     call = (lambda: token_provider.read("g1", dict(INPUTS))) if method == "GET" else \
         (lambda: token_provider.update("g1", INPUTS, dict(INPUTS)))
@@ -247,6 +257,7 @@ def test_create_declared_inactive_is_deactivated(token_provider, rsps):
 
 # -- read / update / delete -----------------------------------------------------------------
 def test_read_and_404(token_provider, rsps):
+    unlisted(rsps)
     rsps.get(f"{GROUPS}/g1", json=grp(area="Drifted"))
     result = token_provider.read("g1", dict(INPUTS))
     assert result.outs["area"] == "Drifted" and result.inputs["area"] == "Drifted"
@@ -255,6 +266,7 @@ def test_read_and_404(token_provider, rsps):
 
 
 def test_429_then_success_and_5xx_exhausted(token_provider, rsps, no_sleep):
+    unlisted(rsps)
     rsps.get(f"{GROUPS}/g1", status=429, headers={"Retry-After": "1"}, json={"code": 429, "message": "slow down"})
     rsps.get(f"{GROUPS}/g1", json=grp())
     assert token_provider.read("g1", dict(INPUTS)).id == "g1" and any(1.0 <= w <= 1.25 for w in no_sleep)
@@ -279,6 +291,7 @@ def test_delete_deactivates_and_tolerates_404(token_provider, rsps):
 
 
 def test_login_is_retried_on_5xx(rsa_provider, rsps):
+    unlisted(rsps)
     rsps.post(LOGIN, status=503, json={"code": 503, "message": "down"})
     login_ok(rsps)
     rsps.get(f"{GROUPS}/g1", json=grp())
@@ -305,6 +318,7 @@ def test_the_newest_inactive_twin_is_the_one_reactivated(token_provider, rsps):
 
 
 def test_concurrent_401s_renew_the_session_once(rsa_provider, rsps):
+    unlisted(rsps)
     tokens = iter(["sess-1", "sess-2", "sess-3"])
     rsps.add_callback(responses.POST, LOGIN, callback=lambda _r: (
         200, {}, json.dumps({"name": "sessionToken", "token": next(tokens)})))
