@@ -77,7 +77,7 @@ class Settings:
             raise ConfigError(self.key(name), f"is not set (stack config or ${env_name(self.namespace, name)}){hint}")
         return value
 
-    def number(self, name: str, default: float, minimum: float = 0.0) -> float:
+    def number(self, name: str, default: float, minimum: float = 0.0, maximum: float | None = None) -> float:
         raw = self.get(name)
         if raw is None:
             return default
@@ -87,6 +87,8 @@ class Settings:
             raise ConfigError(self.key(name), f"must be a number, got {raw!r}") from None
         if value < minimum:
             raise ConfigError(self.key(name), f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise ConfigError(self.key(name), f"must be at most {maximum:g}, got {value:g}")
         return value
 
 
@@ -145,9 +147,9 @@ def is_loopback(host: str) -> bool:
 
 class Timeouts:
     """Per-connection HTTP timing: read from ``<ns>:connectTimeout``, ``readTimeout``,
-    ``maxRetries`` and ``retryBudget`` (seconds)."""
+    ``maxRetries`` and ``retryBudget`` (seconds), and ``writers``: how many people writes run at once."""
 
-    KEYS = ("connectTimeout", "readTimeout", "maxRetries", "retryBudget")
+    KEYS = ("connectTimeout", "readTimeout", "maxRetries", "retryBudget", "writers")
 
     def __init__(self, settings: Settings | None = None) -> None:
         """The namespace's timing, or the defaults (``settings=None``)."""
@@ -156,6 +158,8 @@ class Timeouts:
         self.read = settings.number("readTimeout", 30.0, minimum=0.1)
         self.max_retries = int(settings.number("maxRetries", 10, minimum=0))
         self.retry_budget = settings.number("retryBudget", 60.0, minimum=0.0)
+        # Eight at once stays well inside both APIs' rate limits; a 429 pauses every writer together.
+        self.writers = int(settings.number("writers", 8, minimum=1, maximum=32))
 
-    def key(self) -> tuple[float, float, int, float]:
-        return (self.connect, self.read, self.max_retries, self.retry_budget)
+    def key(self) -> tuple[float, float, int, float, int]:
+        return (self.connect, self.read, self.max_retries, self.retry_budget, self.writers)

@@ -8,6 +8,8 @@ Retry policy:
   caller, which looks the object up before doing anything else;
 - every call stops after ``maxRetries`` retries or ``retryBudget`` seconds,
   whichever comes first; a ``Retry-After`` beyond the budget ends it at once;
+- a 429's ``Retry-After`` pauses every request of the client (all the people writers), so
+  a burst slows them all down instead of failing one;
 - a 401 asks the connection's auth to re-authenticate once and repeats the call.
 
 Network: each client goes through its connection's proxy (``providers.network``)
@@ -26,6 +28,7 @@ import email.utils
 import random
 import threading
 import time
+from time import monotonic  # one name, so that tests move the pause's clock with their stubbed sleep
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 from urllib.parse import quote, urlsplit
@@ -150,8 +153,10 @@ class HttpClient:
         self._secrets = lambda: [*secrets(), *self.network.secrets()]
         self._hint_for = hint_for
         self._session = _OriginSession(self.base_url)
+        self._pause_lock = threading.Lock()
+        self._resume_at = 0.0  # monotonic time before which no request is sent (a 429's Retry-After)
         # The engine calls a provider from up to four threads; leave room for bursts.
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(16, timeouts.writers + 4), max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -219,11 +224,25 @@ class HttpClient:
 
     # -- one attempt --------------------------------------------------------------------
     def _send_with_reauth(self, method: str, path: str, params: Any, body: Any) -> requests.Response:
+        self._wait_for_pause()
         auth_headers = self.auth.headers()
         response = self._send(method, path, params, body, auth_headers)
         if response.status_code == 401 and self.auth.refresh(auth_headers):
             response = self._send(method, path, params, body, self.auth.headers())
+        if response.status_code == 429:
+            self._pause(parse_retry_after(response.headers.get("Retry-After")))
         return response
+
+    def _pause(self, seconds: float | None) -> None:
+        """A 429 is the API's word to the whole client: every thread waits it out, not only the one told."""
+        if seconds is not None and 0 < seconds <= self.timeouts.retry_budget:
+            with self._pause_lock:
+                self._resume_at = max(self._resume_at, monotonic() + seconds)
+
+    def _wait_for_pause(self) -> None:
+        wait = self._resume_at - monotonic()
+        if wait > 0:
+            time.sleep(wait)
 
     def _send(self, method: str, path: str, params: Any, body: Any, headers: dict[str, str]) -> requests.Response:
         try:

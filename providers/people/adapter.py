@@ -52,6 +52,11 @@ class PeopleAdapter(ABC):
         """``client``: the connection's API client; ``inputs``: the resource's (they name the tenant)."""
 
     @property
+    def writers(self) -> int:
+        """How many of this group's people writes run at once: the connection's ``writers`` setting."""
+        return int(self.client.http.timeouts.writers)
+
+    @property
     def removing(self) -> str:
         """The removal's -ing form, for messages: "removing", "deactivating"."""
         return self.remove_verb[:-1] + "ing"

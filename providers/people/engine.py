@@ -52,7 +52,7 @@ def add_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) -> 
         adapter.add(group_id, person)
         arrivals(adapter.scope).arrived(person, group_id)
 
-    write_each(f"adding {adapter.noun}", group_id, ids, add)
+    write_each(f"adding {adapter.noun}", group_id, ids, add, writers=adapter.writers)
 
 
 def remove_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) -> None:
@@ -66,7 +66,7 @@ def remove_each(adapter: PeopleAdapter, group_id: str, ids: Iterable[PersonId]) 
             adapter.remove(group_id, person)
 
     write_each(f"{adapter.removing} {adapter.noun}", group_id, ids, remove, done_on=adapter.gone_on_remove,
-               hint=adapter.refusal_hint)
+               hint=adapter.refusal_hint, writers=adapter.writers)
 
 
 class _People(Service[I], Generic[I]):

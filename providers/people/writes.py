@@ -8,12 +8,13 @@ from typing import Callable, Iterable
 from ..errors import ApiError, ProviderError
 from .adapter import PersonId
 
-WRITERS = 8  # parallel people writes: these APIs take one call per person and group
+WRITERS = 8  # parallel people writes by default (a connection's ``writers``): one call per person and group
 
 
 def write_each(what: str, group_id: str, people: Iterable[PersonId], call: Callable[[PersonId], object],
-               done_on: tuple[int, ...] = (), hint: Callable[[ApiError], str] = lambda _exc: "") -> None:
-    """``call(person)`` for each person, ``WRITERS`` at a time; the first refusal is raised as one line
+               done_on: tuple[int, ...] = (), hint: Callable[[ApiError], str] = lambda _exc: "",
+               writers: int = WRITERS) -> None:
+    """``call(person)`` for each person, ``writers`` at a time; the first refusal is raised as one line
     naming the person and the group, with the API's own message and trace id, and ``hint(refusal)``
     (the way out, where the adapter knows one). A status in ``done_on`` (e.g. 404 when removing what is
     already gone) counts as done."""
@@ -29,7 +30,7 @@ def write_each(what: str, group_id: str, people: Iterable[PersonId], call: Calla
             error.definite = exc.definite
             raise error from None
 
-    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+    with ThreadPoolExecutor(max_workers=writers) as pool:
         futures = [pool.submit(one, p) for p in sorted(set(people), key=str)]
     failures = [e for e in (f.exception() for f in futures) if e is not None]
     if failures:

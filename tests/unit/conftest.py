@@ -23,6 +23,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         clock[0] += seconds
 
     monkeypatch.setattr("providers.http.time.sleep", sleep)
+    monkeypatch.setattr("providers.http.monotonic", lambda: clock[0])  # a 429's pause ends on the same clock
     monkeypatch.setattr("providers.creation.time.sleep", sleep)
     monkeypatch.setattr("tenacity.nap.time.sleep", sleep)
     monkeypatch.setattr("providers.people.arrivals.APPEAR_WITHIN", 0.2)  # a refused removal waits briefly

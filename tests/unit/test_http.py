@@ -152,3 +152,33 @@ def test_a_body_never_follows_a_redirect_to_another_origin(rsps):
     with pytest.raises(TransportError, match="another origin; a request body is never sent there"):
         client().request("POST", "/login/pubkey/authenticate", json={"token": "signed.jwt.value"})
     assert [c.request.url for c in rsps.calls] == [f"{URL}/login/pubkey/authenticate"]
+
+
+def test_a_429_pauses_every_request_of_the_client_not_only_the_one_told(rsps, no_sleep):
+    rsps.put(f"{URL}/a", status=429, headers={"Retry-After": "2"}, json={"title": "slow down"})
+    rsps.put(f"{URL}/b", json={})
+    c = client(maxRetries=0)
+    with pytest.raises(ApiError, match="429"):
+        c.request("PUT", "/a")  # the writer told gives up at once (no retries here) ...
+    assert no_sleep == []
+    c.request("PUT", "/b")  # ... and another, sent next, waits out the Retry-After first
+    assert len(no_sleep) == 1 and 1.9 < no_sleep[0] <= 2.0, no_sleep
+    assert len(rsps.calls) == 2
+
+
+def test_a_retry_after_beyond_the_budget_pauses_nobody(rsps, no_sleep):
+    rsps.get(f"{URL}/a", status=429, headers={"Retry-After": "120"}, json={"title": "Too Many Requests"})
+    rsps.get(f"{URL}/b", json={})
+    c = client()
+    with pytest.raises(ApiError, match="429"):
+        c.request("GET", "/a")
+    no_sleep.clear()
+    c.request("GET", "/b")
+    assert no_sleep == []
+
+
+def test_writers_is_a_bounded_connection_setting():
+    assert Timeouts().writers == 8
+    assert Timeouts(Settings("t", {"t:writers": "3"})).writers == 3
+    with pytest.raises(Exception, match="t:writers.*at most 32"):
+        Timeouts(Settings("t", {"t:writers": "64"}))
