@@ -21,7 +21,7 @@ class Declarations:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: dict[str, dict[str, str]] = {}  # group -> {value: holder}
-        self._resolving: set[str] = set()  # groups in which some value is new, so ids are compared
+        self._new: dict[str, set[str]] = {}  # group -> the values this run adds to it (only those are looked up)
 
     def declare(self, group: str, values: list[str], holder: str) -> None:
         """Records ``values``; a value that folds together with another holder's different value fails."""
@@ -41,13 +41,15 @@ class Declarations:
         with self._lock:
             return {v: h for v, h in self._values.get(group, {}).items() if h != holder}
 
-    def mark_new(self, group: str) -> None:
+    def mark_new(self, group: str, values: list[str]) -> None:
+        """Records the values a resource adds to ``group`` in this run (not in its applied inputs)."""
         with self._lock:
-            self._resolving.add(group)
+            self._new.setdefault(group, set()).update(values)
 
-    def has_new(self, group: str) -> bool:
+    def new(self, group: str) -> list[str]:
+        """Every value some resource adds to ``group`` in this run, so far."""
         with self._lock:
-            return group in self._resolving
+            return sorted(self._new.get(group, ()))
 
 
 def declarations(scope: tuple[str, ...]) -> Declarations:

@@ -124,12 +124,11 @@ class PeopleProvider(Provider[I], Generic[I]):
             enter_form(adapter, group, self.form, self.conflict)
             same_run = declarations(adapter.scope)
             same_run.declare(group, values, self.holder(inputs))
-            if new:
-                same_run.mark_new(group)
+            same_run.mark_new(group, new)
             failures = self._check_known(adapter, group, new)
-            if not failures and same_run.has_new(group):
+            if not failures and same_run.new(group):
                 one_person_twice(adapter, group, values, same_run.others(group, self.holder(inputs)),
-                                 self.holder(inputs))
+                                 self.holder(inputs), asked=same_run.new(group))
         except ProviderError as exc:
             return [CheckFailure(self.people_field, f"{self.people_field}: {exc}")]
         return failures
@@ -149,21 +148,28 @@ class PeopleProvider(Provider[I], Generic[I]):
 
 
 def one_person_twice(adapter: PeopleAdapter, group: str, own: list[str], others: dict[str, str],
-                     holder: str) -> None:
+                     holder: str, asked: list[str] | None = None) -> None:
     """Fails when two of the values ``own`` and ``others`` (``{value: holder}``) name the same person,
-    whether both are this resource's (an id and its address in one list) or one is another resource's."""
+    whether both are this resource's (an id and its address in one list) or one is another resource's.
+
+    Only ``asked`` (the values new in this run; every value by default) are looked up: the others were
+    checked when they were new, so an unchanged list costs no request. A new person clashes with another
+    value when their ids are equal, or when any of the names the API gives them is that value."""
     declared = {**others, **{v: holder for v in own}}
+    values = list(declared) if asked is None else [v for v in dict.fromkeys(asked) if v in declared]
     try:
-        found, _ = directory(adapter).resolve(adapter, list(declared))
+        found, _ = directory(adapter).resolve(adapter, values)
     except ProviderError:
         return  # the API cannot be asked now: each value is checked again when written
+    by_key = {adapter.key(v): v for v in declared}
     first: dict[PersonId, str] = {}
-    for value in [*own, *others]:
+    for value in values:
         person = found.get(value)
         if person is None:
             continue
-        other = first.setdefault(person.id, value)
-        if other != value:
+        clashes = [first.setdefault(person.id, value), *(by_key.get(adapter.key(n)) for n in person.names)]
+        other = next((c for c in clashes if c is not None and c != value), None)
+        if other is not None:
             raise ProviderError(f"{other} ({declared[other]}) and {value} ({declared[value]}) are the same "
                                 f"{adapter.noun} ({person.id}) of {group}; declare each person once")
 

@@ -252,3 +252,29 @@ def test_a_respelled_assignee_keeps_their_access_and_the_warning_says_nothing_is
     said = capsys.readouterr().err
     assert "took it over in this run" in said and "keeps their access" in said and "formerKeys" not in said
     assert pod.active("assignments") == {"carol.officer"}
+
+
+# -- an unchanged list asks nothing; only new names are looked up -----------------------------------
+def test_a_check_of_an_unchanged_list_sends_no_request(rsps):
+    Tenant(rsps, {f"USR-1234-{i:04d}": f"user{i}@contoso.com" for i in range(120)},
+           {f"USR-1234-{i:04d}": {GID} for i in range(120)})
+    provider = configured(SwoUserGroupMembersProvider, SWO_CONFIG)
+    props = swo_list([f"USR-1234-{i:04d}" for i in range(120)])
+    assert not provider.check(props, props).failures
+    assert not rsps.calls
+
+
+def test_only_the_new_name_is_looked_up_and_its_other_spelling_in_the_list_still_fails(rsps):
+    Tenant(rsps, {f"USR-1234-{i:04d}": f"user{i}@contoso.com" for i in range(120)},
+           {f"USR-1234-{i:04d}": {GID} for i in range(120)})
+    olds = swo_list([f"USR-1234-{i:04d}" for i in range(100)])
+    grown = swo_list([*olds["users"], "USR-1234-0100"])
+    assert not configured(SwoUserGroupMembersProvider, SWO_CONFIG).check(olds, grown).failures
+    assert len(rsps.calls) == 1 and "USR-1234-0100" in unquote(rsps.calls[0].request.url)
+    assert "USR-1234-0050" not in unquote(rsps.calls[0].request.url)
+    cache.clear()
+    rsps.calls.reset()
+    twice = swo_list([*olds["users"], "user7@contoso.com"])  # the address of someone the list names by id
+    result = configured(SwoUserGroupMembersProvider, SWO_CONFIG).check(olds, twice)
+    assert "USR-1234-0007 (" in reasons(result) and "are the same user (USR-1234-0007)" in reasons(result)
+    assert len(rsps.calls) == 1
