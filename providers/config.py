@@ -158,7 +158,7 @@ class Timeouts:
         self.read = settings.number("readTimeout", 30.0, minimum=0.1)
         self.max_retries = int(settings.number("maxRetries", 10, minimum=0))
         self.retry_budget = settings.number("retryBudget", 60.0, minimum=0.0)
-        # Eight at once stays well inside both APIs' rate limits; a 429 pauses every writer together.
+        # Neither API publishes a rate limit: eight keeps a burst small; a 429 pauses every writer together.
         self.writers = int(settings.number("writers", 8, minimum=1, maximum=32))
 
     def key(self) -> tuple[float, float, int, float, int]:
