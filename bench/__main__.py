@@ -42,18 +42,40 @@ class StepResult:
 
     seconds: list[float] = field(default_factory=list)
     requests: list[dict[str, int]] = field(default_factory=list)
+    cpu: list[dict[str, float]] = field(default_factory=list)
     peak_rss_mb: float = 0.0
 
+    def median_cpu(self) -> dict[str, float]:
+        """The median CPU seconds of each part over the runs."""
+        return {part: statistics.median(c[part] for c in self.cpu) if self.cpu else 0.0 for part in ROLES}
 
-class ProviderMemory:
-    """Samples the peak resident memory of `python -m pulumi.dynamic` processes while a step runs."""
+
+ROLES = ("engine", "program", "provider")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def role(cmdline: bytes) -> str | None:
+    """Which part of a step a process is: the dynamic provider, the program, or the engine (the CLI
+    and its language host); ``None`` for anything else (the emulators, this benchmark)."""
+    if b"pulumi.dynamic" in cmdline:
+        return "provider"
+    if b"pulumi-language-python-exec" in cmdline:
+        return "program"
+    return "engine" if os.path.basename(cmdline.split(b"\0")[0]).startswith(b"pulumi") else None
+
+
+class ProcessSampler:
+    """Samples, while a step runs, the peak resident memory of the dynamic-provider processes and the
+    CPU seconds each part of the step spent (the last reading of every process of that part), so that a
+    row that misses its goal can say whose work the difference is."""
 
     def __init__(self) -> None:
         self.peak_kb = 0
+        self._cpu: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "ProviderMemory":
+    def __enter__(self) -> "ProcessSampler":
         self._thread.start()
         return self
 
@@ -61,17 +83,27 @@ class ProviderMemory:
         self._stop.set()
         self._thread.join()
 
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds (user + system) per part of the step."""
+        out = dict.fromkeys(ROLES, 0.0)
+        for part, seconds in self._cpu.values():
+            out[part] += seconds
+        return out
+
     def _run(self) -> None:
-        while not self._stop.wait(0.1):
+        while not self._stop.wait(0.05):
             for pid in filter(str.isdigit, os.listdir("/proc")):
                 try:
-                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-                    if b"pulumi.dynamic" not in cmd:
+                    part = role(Path(f"/proc/{pid}/cmdline").read_bytes())
+                    if part is None:
                         continue
-                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                        if line.startswith("VmHWM:"):
-                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
-                except OSError:
+                    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    self._cpu[int(pid)] = (part, (int(stat[11]) + int(stat[12])) / TICKS)
+                    if part == "provider":
+                        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                            if line.startswith("VmHWM:"):
+                                self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                except (OSError, IndexError, ValueError):
                     continue
 
 
@@ -89,18 +121,28 @@ def set_config(project: PulumiProject, values: dict) -> None:
     project.stack_file.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
-def timed(project: PulumiProject, args: list[str], emu: Emulators | None) -> tuple[float, dict[str, int], float]:
+@dataclass
+class Timing:
+    """One run of one step."""
+
+    seconds: float
+    counts: dict[str, int]
+    rss_mb: float
+    cpu: dict[str, float]
+
+
+def timed(project: PulumiProject, args: list[str], emu: Emulators | None) -> Timing:
     if emu:
         emu.symphony.reset_counts()
         emu.swo.reset_counts()
-    with ProviderMemory() as mem:
+    with ProcessSampler() as sampler:
         start = time.perf_counter()
         project.run(*args).ok()
         elapsed = time.perf_counter() - start
     counts: dict[str, int] = {}
     if emu:
         counts = {**emu.symphony.counts(), **emu.swo.counts()}
-    return elapsed, counts, mem.peak_kb / 1024
+    return Timing(elapsed, counts, sampler.peak_kb / 1024, sampler.cpu())
 
 
 BASELINES = {"baseline": "false", "baseline-state": "true"}
@@ -122,11 +164,7 @@ def run_cycle(project: PulumiProject, kind: str, n: int, emu: Emulators | None, 
     for step, args in steps.items():
         if step == "rename all":
             set_config(project, {"bench:suffix": " v2"} if kind in BASELINES else groups(kind, n, " v2"))
-        seconds, counts, rss = timed(project, args, emu)
-        r = results.setdefault(step, StepResult())
-        r.seconds.append(seconds)
-        r.requests.append(counts)
-        r.peak_rss_mb = max(r.peak_rss_mb, rss)
+        record(results, step, timed(project, args, emu))
 
 
 def label(route: str) -> str:
@@ -191,19 +229,20 @@ def people_cycle(project: PulumiProject, emu: Emulators, case: PeopleCase, resul
     for step, config, cli in steps:
         if config is not None:
             set_config(project, config)
-        record(results, step, *timed(project, cli, emu))
+        record(results, step, timed(project, cli, emu))
     emu.reset()
     set_config(project, {**declared, "bench:people": "false"})
     project.run("up", "--yes", "--skip-preview").ok()
-    record(results, "no-op up without people", *timed(project, ["up", "--yes"], emu))
+    record(results, "no-op up without people", timed(project, ["up", "--yes"], emu))
     project.run("destroy", "--yes", "--skip-preview").ok()
 
 
-def record(results: dict[str, StepResult], step: str, seconds: float, counts: dict[str, int], rss: float) -> None:
+def record(results: dict[str, StepResult], step: str, timing: Timing) -> None:
     r = results.setdefault(step, StepResult())
-    r.seconds.append(seconds)
-    r.requests.append(counts)
-    r.peak_rss_mb = max(r.peak_rss_mb, rss)
+    r.seconds.append(timing.seconds)
+    r.requests.append(timing.counts)
+    r.cpu.append(timing.cpu)
+    r.peak_rss_mb = max(r.peak_rss_mb, timing.rss_mb)
 
 
 def people_report(table: list[tuple[PeopleCase, dict[str, StepResult]]], args: argparse.Namespace) -> list[str]:
@@ -218,10 +257,11 @@ def people_report(table: list[tuple[PeopleCase, dict[str, StepResult]]], args: a
         "*Requests* are all the emulator counted. Goals: a refresh in ⌈N / 100⌉ + 2 requests; a one-person "
         "change in 3 (+ login); a no-op `up` within 1.25 × the same stack without people; a SoftwareOne "
         "create or destroy within 1.5 × (the engine's no-op up + ⌈N / writers⌉ × latency), since that API "
-        "takes one call per person; a provider peak under 150 MiB at 10,000 people.",
+        "takes one call per person; a provider peak under 150 MiB at 10,000 people. *Why* (on a row that misses): "
+        "the CPU seconds each part of the step spent beyond the same step without people, as in the groups table.",
         "",
-        "| people | N | step | s | requests | goal | goal met | provider peak RSS MiB |",
-        "|---|---|---|---|---|---|---|---|",
+        "| people | N | step | s | requests | goal | goal met | why | provider peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     latency = args.latency_ms / 1000
     for case, results in table:
@@ -233,8 +273,9 @@ def people_report(table: list[tuple[PeopleCase, dict[str, StepResult]]], args: a
             seconds = statistics.median(r.seconds)
             goal, met = people_goal(case, step, seconds, total, bare, latency, args.writers, r.peak_rss_mb)
             rss = f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb else "-"
+            cause = why(r, results["no-op up without people"]) if met.startswith("misses") else ""
             lines.append(f"| {case.label} | {case.n} | {step} | {seconds:.2f} | "
-                         f"{total}: {fmt_requests(r.requests[median_run])} | {goal} | {met} | {rss} |")
+                         f"{total}: {fmt_requests(r.requests[median_run])} | {goal} | {met} | {cause} | {rss} |")
     lines += ["", *growth_lines("people", {(c.label.split(" (")[0], c.n): res for c, res in table},
                                 ("create", "refresh", "destroy"))]
     return lines
@@ -261,6 +302,12 @@ def people_goal(case: PeopleCase, step: str, seconds: float, requests: int, bare
     if case.n >= 10000 and rss:
         return f"peak RSS ≤ {MEMORY_GOAL_MB} MiB", verdict(rss, MEMORY_GOAL_MB, " MiB")
     return "", ""
+
+
+def why(ours: StepResult, reference: StepResult) -> str:
+    """Whose work a miss is: the CPU seconds each part of the step spent beyond the reference step's."""
+    o, r = ours.median_cpu(), reference.median_cpu()
+    return ", ".join(f"{part} {o[part] - r[part]:+.2f} s" for part in ROLES)
 
 
 def verdict(value: float, goal: float, unit: str = "") -> str:
@@ -386,15 +433,20 @@ def report(table, sizes, latency, args) -> list[str]:
         "stays within 1.15 × the state baseline (it sends no request: what it costs beyond the state "
         "baseline is the program's and the provider's own work, config validation, resource "
         "construction and the engine's calls to `check` and `diff`). *Goal met* says by how much a row "
-        "misses. Latency is `--latency-ms`: a run at 150 ms shows what a user far from the API sees.",
+        "misses, and *why* whose work the difference is: the CPU seconds each part of the step spent beyond the "
+        "reference the goal is set against (the baseline for a refresh, the state baseline for a no-op `up`), "
+        "sampled from /proc: the *engine* (the `pulumi` CLI and its language host), the *program* (`__main__.py`: "
+        "config validation, resource construction, pickling the providers) and the *provider* (the dynamic-"
+        "provider process: its start, `check`, `diff`, `read`). The parts run side by side on two cores, so the "
+        "CPU seconds can add up to more than the wall time they explain. Latency is `--latency-ms`: a run at 150 ms shows what a user far from the API sees.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {int(mem) // 1024 if mem != '?' else '?'} MiB; "
         f"pulumi {pulumi}; Python {platform.python_version()}; "
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
         "| kind | N | step | baseline s | state baseline s | ours s | floor s | ratio | ratio (state) | requests "
-        "| goal | goal met | provider peak RSS MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| goal | goal met | why | provider peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in sizes:
         for kind, label in (("symphony", "SymphonyUserGroup"), ("swo", "SwoUserGroup")):
@@ -408,8 +460,10 @@ def report(table, sizes, latency, args) -> list[str]:
                 median_run = sorted(range(len(ours[step].seconds)), key=lambda i: ours[step].seconds[i])[len(ours[step].seconds) // 2]
                 counts = ours[step].requests[median_run]
                 goal, met = group_goal(step, n, b, f, o, sum(counts.values()), latency)
+                reference = base[step] if step == "refresh" else fat[step]
+                cause = why(ours[step], reference) if "misses" in met else ""
                 lines.append(f"| {label} | {n} | {step} | {b:.2f} | {f:.2f} | {o:.2f} | {floor:.2f} | {o / floor:.2f} | "
-                             f"{o / (f + api):.2f} | {fmt_requests(counts)} | {goal} | {met} | "
+                             f"{o / (f + api):.2f} | {fmt_requests(counts)} | {goal} | {met} | {cause} | "
                              f"{ours[step].peak_rss_mb:.0f} |")
     lines += ["", *growth_lines("groups", {(label, n): table[(kind, n)] for n in sizes
                                            for kind, label in (("symphony", "SymphonyUserGroup"), ("swo", "SwoUserGroup"))},

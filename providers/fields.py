@@ -160,6 +160,20 @@ def max_removals_field() -> Any:
         "until this allows it", lifecycle=True))
 
 
+def title_field() -> Any:
+    """The ``title`` input of every whole people list: how plans, warnings and errors name the list."""
+    return Field(None, **spec(
+        "how plan lines, warnings and errors name this list beside the group id (e.g. the stack entry's key); "
+        "default: the resource's name. Never sent to the API; a change is no change of the group",
+        lifecycle=True))
+
+
+def titled(kind_and_label: str, title: Any) -> str:
+    """A message's name of a people list: the stack's own name for it first, where one is given, then its
+    kind and group (``emea-compliance (Symphony group members of 65f…)``)."""
+    return f"{title} ({kind_and_label})" if title else kind_and_label
+
+
 def removals_allowed(declared: Any, before: int) -> int:
     """How many removals an update may make: the declared ``max_removals``, else the default."""
     return int(declared) if declared is not None else max(REMOVALS_FLOOR, before // 10)

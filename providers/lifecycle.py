@@ -43,7 +43,7 @@ from .listing import Pages, read_through, wrote
 from .config import ConfigSource, EmptyConfig
 from .creation import Creation, owners
 from .errors import ApiError, ConfigError, ProviderError
-from .fields import ResourceInputs
+from .fields import ResourceInputs, titled
 from .notices import warn
 
 PROVIDER_KEY = "__provider"
@@ -343,7 +343,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
     def _fail(self, action: str, inputs: I, exc: Exception, id_: str | None = None) -> ProviderError:
         label = inputs.label()
         target = f"{self.kind} {label}" + (f" ({id_})" if id_ and id_ not in label else "")
-        return ProviderError(f"{action} {target}: {exc}")
+        return ProviderError(f"{action} {titled(target, inputs.__dict__.get('title'))}: {exc}")
 
 
 def _one_line(failure: CheckFailure, props: dict[str, Any]) -> CheckFailure:

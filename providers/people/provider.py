@@ -10,7 +10,7 @@ from pulumi.dynamic import CheckFailure, DiffResult
 from ..errors import ProviderError, some
 from .. import pending
 from ..config import Settings
-from ..fields import ResourceInputs, fields_where, removals_allowed
+from ..fields import ResourceInputs, fields_where, removals_allowed, titled
 from ..keyed import load
 from ..lifecycle import Provider
 from ..notices import tell, warn
@@ -260,10 +260,11 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
             result = DiffResult(changes=True, replaces=[], stables=[], delete_before_replace=False)
         if result.changes and not result.replaces:
             group = str(olds.get("group_id") or _id)
+            what = titled(f"{self.kind} of {group}", news.get("title") or olds.get("title"))
             before, after = olds.get(self.people_field), news.get(self.people_field)
-            summarize(self.adapter_class, f"{self.kind} of {group}", before, after)
-            warn_returned(self.adapter_class, group, olds, after)
-            guard_removals(self.adapter_class, f"{self.kind} of {group}", before, after, news.get("max_removals"))
+            summarize(self.adapter_class, what, before, after)
+            warn_returned(self.adapter_class, titled(group, news.get("title")), olds, after)
+            guard_removals(self.adapter_class, what, before, after, news.get("max_removals"))
         return result
 
     def service(self, inputs: I) -> PeopleList[I]:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import MaxRemovals, max_removals_field
+from ..fields import MaxRemovals, max_removals_field, title_field
 from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique, unique_people
 from .models import USER_ID, CreateUserGroupDto, IdRef, UpdateUserGroupDto
 
@@ -111,6 +111,7 @@ class SwoUserGroupMembersInputs(SwoGroupPeopleInputs):
                "duplicates; order does not matter", unordered=True, people=True))
 
     max_removals: Optional[MaxRemovals] = max_removals_field()
+    title: Optional[str] = title_field()
 
     def label(self) -> str:
         return f"of {self.group_id} in {self.account_id}"  # after the kind: "SoftwareOne group users of ..."

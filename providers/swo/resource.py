@@ -60,7 +60,7 @@ class SwoUserGroup(Resource, module="swo", name="UserGroup"):
 
     def __init__(self, resource_name: str, args: SwoUserGroupArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         provider = SwoUserGroupProvider()
-        super().__init__(provider, resource_name, resource_props(provider, SwoUserGroupAttributes, args), opts)
+        super().__init__(provider, resource_name, resource_props(provider, SwoUserGroupAttributes, args, resource_name), opts)
 
 
 @dataclass
@@ -72,6 +72,7 @@ class SwoUserGroupMembersArgs:
     group_id: pulumi.Input[str]
     users: pulumi.Input[Sequence[pulumi.Input[str]]]
     max_removals: Optional[pulumi.Input[int]] = None
+    title: Optional[pulumi.Input[str]] = None
     connection: Optional[pulumi.Input[str]] = None
 
 
@@ -91,12 +92,13 @@ class SwoUserGroupMembers(Resource, module="swo", name="UserGroupMembers"):
     user_ids: pulumi.Output[Any]
     resolved: pulumi.Output[dict[str, str]]
     max_removals: pulumi.Output[Optional[int]]
+    title: pulumi.Output[Optional[str]]
     connection: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: SwoUserGroupMembersArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         provider = SwoUserGroupMembersProvider()
-        super().__init__(provider, resource_name, resource_props(provider, SwoUserGroupMembersAttributes, args), opts)
+        super().__init__(provider, resource_name, resource_props(provider, SwoUserGroupMembersAttributes, args, resource_name), opts)
 
 
 @dataclass
@@ -125,4 +127,4 @@ class SwoUserGroupMember(Resource, module="swo", name="UserGroupMember"):
     def __init__(self, resource_name: str, args: SwoUserGroupMemberArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         provider = SwoUserGroupMemberProvider()
-        super().__init__(provider, resource_name, resource_props(provider, SwoUserGroupMemberAttributes, args), opts)
+        super().__init__(provider, resource_name, resource_props(provider, SwoUserGroupMemberAttributes, args, resource_name), opts)

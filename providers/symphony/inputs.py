@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import MaxRemovals, max_removals_field
+from ..fields import MaxRemovals, max_removals_field, title_field
 from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique_people
 from .models import UserGroupCreate, UserGroupUpdate
 
@@ -101,6 +101,7 @@ class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
                                         "matter", unordered=True, people=True))
 
     max_removals: Optional[MaxRemovals] = max_removals_field()
+    title: Optional[str] = title_field()
 
     def label(self) -> str:
         return f"of {self.group_id}"  # after the kind: "Symphony group members of <id>"

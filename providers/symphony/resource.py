@@ -59,7 +59,7 @@ class SymphonyUserGroup(Resource, module="symphony", name="UserGroup"):
     def __init__(self, resource_name: str, args: SymphonyUserGroupArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         provider = SymphonyUserGroupProvider()
-        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserGroupAttributes, args), opts)
+        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserGroupAttributes, args, resource_name), opts)
 
 
 @dataclass
@@ -70,6 +70,7 @@ class SymphonyUserGroupMembersArgs:
     group_id: pulumi.Input[str]
     usernames: pulumi.Input[Sequence[pulumi.Input[str]]]
     max_removals: Optional[pulumi.Input[int]] = None
+    title: Optional[pulumi.Input[str]] = None
     connection: Optional[pulumi.Input[str]] = None
 
 
@@ -88,12 +89,13 @@ class SymphonyUserGroupMembers(Resource, module="symphony", name="UserGroupMembe
     user_ids: pulumi.Output[Any]
     resolved: pulumi.Output[dict[str, int]]
     max_removals: pulumi.Output[Optional[int]]
+    title: pulumi.Output[Optional[str]]
     connection: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: SymphonyUserGroupMembersArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         provider = SymphonyUserGroupMembersProvider()
-        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserGroupMembersAttributes, args), opts)
+        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserGroupMembersAttributes, args, resource_name), opts)
 
 
 @dataclass
@@ -121,7 +123,7 @@ class _GroupPerson(Resource):
     def __init__(self, resource_name: str, args: SymphonyUserGroupMemberArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
         provider = self.provider_class()
-        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserLinkAttributes, args), opts)
+        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserLinkAttributes, args, resource_name), opts)
 
 
 class SymphonyUserGroupMember(_GroupPerson, module="symphony", name="UserGroupMember"):

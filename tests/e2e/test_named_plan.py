@@ -48,8 +48,8 @@ def test_a_removal_and_a_drift_name_exactly_the_person(project: PulumiProject, e
     assert marked(plan, emails[0]) == [f"- {emails[0]}: true"] * 2, marked(plan, emails[0])
     assert not [ln for ln in plan.splitlines() if re.match(r"^\s*[-+~]\s", ln) and
                 re.search(r"bulk\.user00(?!000)\d{3}|buyer(?!000)\d{3}@", ln)], "someone else is marked"
-    assert f"plan for Symphony group members of {desk}: +0 -1 (leaving: {names[0]})" in plan, plan[-2000:]
-    assert f"plan for SoftwareOne group users of {buy}: +0 -1 (leaving: {emails[0]})" in plan, plan[-2000:]
+    assert f"plan for desk (Symphony group members of {desk}): +0 -1 (leaving: {names[0]})" in plan, plan[-2000:]
+    assert f"plan for buy (SoftwareOne group users of {buy}): +0 -1 (leaving: {emails[0]})" in plan, plan[-2000:]
     project.up().ok()
     project.up("--expect-no-changes").ok()  # the stored maps read back as the lists they stand for
 

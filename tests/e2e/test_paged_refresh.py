@@ -41,7 +41,7 @@ def test_paged_refresh_finds_an_outside_rename_delete_and_member_change(project:
     seen = project.refresh("--yes", "--diff").ok().output
     assert "Renamed on the pod" in seen and "Renamed in the portal" in seen, seen[-3000:]
     assert f"{swo['w11']} ('{ACC}', 'Team 011') was deleted outside Pulumi" in seen, seen[-3000:]
-    assert "plan for Symphony group members of " + sym["s0"] + ": +0 -1 (leaving: cat.kim)" in seen, seen[-3000:]
+    assert "plan for s0 (Symphony group members of " + sym["s0"] + "): +0 -1 (leaving: cat.kim)" in seen, seen[-3000:]
     assert f"+ {users[1]['id']}" in seen, seen[-3000:]  # someone nobody declared: by the account user's id
     sym_counts, swo_counts = emu.symphony.counts(), emu.swo.counts()
     # Two pages per API; a group read alone only where the listing lacks it (the deleted one) or had not

@@ -120,3 +120,19 @@ def test_a_planned_change_is_summed_up_in_one_line_naming_who_joins_and_leaves(r
     assert f"plan for Symphony group members of {SYM_GID}: +2 -1 (joining: carol.officer, dave; leaving: bob.jones)" in said
     assert not p.diff(SYM_GID, outs, p.check(outs, sym(["bob.jones", "alice.smith"])).inputs).changes
     assert "plan for" not in capsys.readouterr().err  # no change, no line
+
+
+def test_plan_lines_and_the_removal_guard_name_the_list_by_its_title_first(rsps, pod, capsys):
+    p = provider()
+    outs = p.create(p.check({}, sym(["alice.smith", "bob.jones"], title="emea-desk")).inputs).outs
+    assert outs["title"] == "emea-desk"
+    capsys.readouterr()
+    news = p.check(outs, sym(["alice.smith", "carol.officer"], title="emea-desk")).inputs
+    result = p.diff(SYM_GID, outs, news)
+    assert result.changes and not result.replaces
+    assert (f"plan for emea-desk (Symphony group members of {SYM_GID}): +1 -1 (joining: carol.officer; "
+            "leaving: bob.jones)") in capsys.readouterr().err
+    # A new title alone is no change of the group, and sends nothing.
+    assert not p.diff(SYM_GID, outs, p.check(outs, sym(["alice.smith", "bob.jones"], title="other")).inputs).changes
+    with pytest.raises(ProviderError, match=r"^emea-desk \(Symphony group members of [^)]+\): the update empties"):
+        p.diff(SYM_GID, outs, p.check(outs, sym([], title="emea-desk")).inputs)
