@@ -80,9 +80,15 @@ class EmulatorControl:
         """A SoftwareOne user's groups changed outside Pulumi."""
         return self._call("PATCH", f"/users/{user_id}", json={"groups": groups})
 
-    def seed_pod_users(self, usernames: list[str]) -> list[dict[str, Any]]:
-        """Symphony pod users, by username (ids are assigned by the pod)."""
-        return self._call("POST", "/users", json={"users": [{"username": u} for u in usernames]})
+    def seed_pod_users(self, users: list[str] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Symphony pod users, by username or as ``{"username": ..., "location": ..., "_function": [...], ...}``
+        with their directory attributes (``emulators.pod_directory``); ids are assigned by the pod."""
+        return self._call("POST", "/users", json={"users": [u if isinstance(u, dict) else {"username": u}
+                                                            for u in users]})
+
+    def change_pod_user(self, user_id: int, **attributes: Any) -> dict[str, Any]:
+        """A Symphony user's directory attributes changed (a move, a new title, ``_status="DISABLED"``)."""
+        return self._call("PATCH", f"/users/{user_id}", json=attributes)
 
     def set_link(self, group_id: str, kind: str, user_id: int, active: bool = True) -> None:
         """A Symphony member (``kind="members"``) or assignee (``"assignees"``) changed in the admin portal."""

@@ -12,13 +12,18 @@ from urllib.parse import urlencode
 
 import jwt
 
+from . import pod_directory
 from .server import EmulatedApi, Request, Response, Route
 from .store import DocumentStore
 from .validation import SpecValidator
 
 GROUPS = "/pod/v2/admin/usergroups"
 USERS_LOOKUP = "/pod/v3/users"
+USER_SEARCH = "/pod/v1/user/search"
+USER_FIND = "/pod/v1/admin/user/find"
 LOOKUP_MAX = 100  # "Search lists may contain up to 100 elements"
+DIRECTORY_KEYS = {*pod_directory.PUBLIC_FILTERS, *(f"_{f}" for f in pod_directory.PRIVATE_FILTERS), "_roles",
+                  "_features", "_status"}
 USER_KIND = "user"  # marks user documents in the shared store
 ASCII_LOWER = {ord(c): ord(c) + 32 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 LOOKUP_CASE = {"ascii": lambda v: v.translate(ASCII_LOWER), "fold": str.casefold, "exact": lambda v: v}
@@ -72,6 +77,8 @@ class SymphonyApi(EmulatedApi):
             Route("GET", GROUPS + "/{groupId}", self.get_group),
             Route("PUT", GROUPS + "/{groupId}", self.update_group),
             Route("GET", USERS_LOOKUP, self.lookup_users),
+            Route("POST", USER_SEARCH, self.search_users),
+            Route("POST", USER_FIND, self.find_users),
             Route("GET", GROUPS + "/{groupId}/memberships", self.list_memberships),
             Route("PUT", GROUPS + "/{groupId}/memberships", self.replace_memberships),
             Route("PUT", GROUPS + "/{groupId}/memberships/{userId}", self.upsert_membership),
@@ -275,6 +282,28 @@ class SymphonyApi(EmulatedApi):
             body["errors"] = errors
         return Response(200, body)
 
+    def search_users(self, request: Request) -> Response:
+        """``POST /pod/v1/user/search``: active users matching the filters (inexactly), ``skip``/``limit``."""
+        body = request.json() or {}
+        filters = body.get("filters") or {}
+        skip, limit = int(request.param("skip") or 0), int(request.param("limit") or pod_directory.SEARCH_DEFAULT_LIMIT)
+        if skip < 0 or limit < 1:
+            return self.error(400, "skip must be 0 or more and limit 1 or more")
+        found = [u for u in self._users() if pod_directory.search_matches(u, filters)]
+        page = found[skip:skip + limit]
+        return Response(200, {"count": len(found), "skip": skip, "limit": len(page), "searchQuery": body,
+                              "users": [self._user_view(u) for u in page]})
+
+    def find_users(self, request: Request) -> Response:
+        """``POST /pod/v1/admin/user/find``: users of exactly this role, feature and status."""
+        user_filter = request.json() or {}
+        skip = int(request.param("skip") or 0)
+        limit = int(request.param("limit") or pod_directory.FIND_DEFAULT_LIMIT)
+        if skip < 0 or not 1 <= limit <= pod_directory.FIND_MAX_LIMIT:
+            return self.error(400, f"skip must be 0 or more and limit from 1 to {pod_directory.FIND_MAX_LIMIT}")
+        found = [u for u in self._users() if pod_directory.find_matches(u, user_filter)]
+        return Response(200, [pod_directory.detail(u) for u in found[skip:skip + limit]])
+
     def list_memberships(self, request: Request) -> Response:
         return self._list_links(request, "members")
 
@@ -392,7 +421,7 @@ class SymphonyApi(EmulatedApi):
         return _view(group)
 
     def _user_view(self, user: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in user.items() if k not in ("_kind",) and v is not None}
+        return {k: v for k, v in user.items() if not k.startswith("_") and v is not None}
 
     def seed_users(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Pod users (``{"username": ..., "email": ...}``), made directly: user provisioning is not emulated."""
@@ -404,12 +433,23 @@ class SymphonyApi(EmulatedApi):
                 user = {"_kind": USER_KIND, "id": next_id, "username": username,
                         "emailAddress": spec.get("email") or f"{username}@example.com",
                         "displayName": spec.get("displayName") or username, "firstName": username.split(".")[0],
-                        "lastName": (username.split(".") + [""])[1], "accountType": "NORMAL"}
+                        "lastName": (username.split(".") + [""])[1], "accountType": "NORMAL",
+                        **{k: v for k, v in spec.items() if k in DIRECTORY_KEYS}}
                 self.store.put(f"user:{next_id}", user)
                 made.append(self._user_view(user))
                 next_id += 1
             self.store.set_meta("next_user_id", next_id)
         return made
+
+    def change_user(self, user_id: int, changes: dict[str, Any]) -> Response:
+        """A user's directory attributes changed outside the pod API (HR moved them, an admin disabled them)."""
+        with self.store.batch():
+            user = self.store.get(f"user:{user_id}")
+            if user is None:
+                return Response(404, {"error": "no such user"})
+            user.update({k: v for k, v in changes.items() if k in DIRECTORY_KEYS})
+            self.store.put(f"user:{user_id}", user)
+        return Response(200, self._user_view(user))
 
     def _new_id(self) -> str:
         while True:
@@ -438,6 +478,8 @@ class SymphonyApi(EmulatedApi):
             return Response(200, self._groups())
         if path == "/users" and request.method == "POST":  # seed pod users: {"users": [{"username": ...}]}
             return Response(201, self.seed_users((request.json() or {}).get("users") or []))
+        if path.startswith("/users/") and request.method == "PATCH":  # the directory changed: a move, a leaver
+            return self.change_user(int(path[len("/users/"):]), request.json() or {})
         if path.startswith("/groups/") and path.count("/") == 3 and request.method == "POST":
             # /groups/{id}/members or /groups/{id}/assignees: {"userId": ..., "active": ...} changed in the portal
             # ({"userIds": [...]} for many at once)

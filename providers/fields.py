@@ -168,6 +168,27 @@ def title_field() -> Any:
         lifecycle=True))
 
 
+MinMatches = Annotated[int, BeforeValidator(_whole_number), Field(ge=0)]
+MIN_MATCHES = 1  # a query that matches nobody never empties a group
+
+
+def query_field(description: str) -> Any:
+    """The ``query`` input of a whole people list: who the directory says is in (one declaration per API)."""
+    return Field(None, **spec(description, lifecycle=True))
+
+
+def exclude_field() -> Any:
+    """The ``exclude`` input of a whole people list: people a query matches who are never in."""
+    return Field(None, **spec("with `query`: people never in the list, whatever the query matches", lifecycle=True))
+
+
+def min_matches_field() -> Any:
+    """The ``min_matches`` input of a whole people list: the floor under a query's answer."""
+    return Field(None, **spec(
+        f"with `query`: the fewest people the query may match (default {MIN_MATCHES}); fewer fails preview, so "
+        "that a directory outage or a mistyped filter never empties the group", lifecycle=True))
+
+
 def titled(kind_and_label: str, title: Any) -> str:
     """A message's name of a people list: the stack's own name for it first, where one is given, then its
     kind and group (``emea-compliance (Symphony group members of 65f…)``)."""

@@ -35,7 +35,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import engine_watch, errors, fields
 from .keyed import load, store
@@ -216,7 +216,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         _olds, news = load(_olds, self.keyed_fields), load(news, self.keyed_fields)
         props = {k: v for k, v in news.items() if k != PROVIDER_KEY}
-        unknown = {k for k, v in props.items() if _has_unknown(v)}
+        unknown = {k for k, v in props.items() if has_unknown(v)}
         known = {k: v for k, v in props.items() if k not in unknown}
         valid, failures = validate(self.inputs_model, known, unknown, self.connection_problems)
         validated = cast(I, valid) if valid is not None else None
@@ -338,12 +338,17 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
         return ", ".join(repr(props.get(f, "?")) for f in self.natural_key_fields if f != "connection")
 
     def _outputs(self, found: dict[str, Any], inputs: I) -> dict[str, Any]:
-        return {**found, **{f: getattr(inputs, f) for f in self.lifecycle_fields}}
+        return {**found, **{f: plain(getattr(inputs, f)) for f in self.lifecycle_fields}}
 
     def _fail(self, action: str, inputs: I, exc: Exception, id_: str | None = None) -> ProviderError:
         label = inputs.label()
         target = f"{self.kind} {label}" + (f" ({id_})" if id_ and id_ not in label else "")
         return ProviderError(f"{action} {titled(target, inputs.__dict__.get('title'))}: {exc}")
+
+
+def plain(value: Any) -> Any:
+    """A value as the engine stores it: a nested model (a query) as the map it was given as."""
+    return value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
 
 
 def _one_line(failure: CheckFailure, props: dict[str, Any]) -> CheckFailure:
@@ -398,7 +403,7 @@ def _first(*values: Any) -> Any:
 
 def same(old: Any, new: Any, unordered: bool = False) -> bool:
     """Whether a declared value equals a stored one: ``None``, absent and empty are equal; lists may ignore order."""
-    if _has_unknown(new):
+    if has_unknown(new):
         return False
     if unordered:
         return sorted(old or []) == sorted(new or [])
@@ -407,11 +412,12 @@ def same(old: Any, new: Any, unordered: bool = False) -> bool:
     return bool(old == new)
 
 
-def _has_unknown(value: Any) -> bool:
+def has_unknown(value: Any) -> bool:
+    """Whether a value holds an output not known yet (at preview)."""
     if isinstance(value, Unknown):
         return True
     if isinstance(value, (list, tuple)):
-        return any(_has_unknown(v) for v in value)
+        return any(has_unknown(v) for v in value)
     if isinstance(value, dict):
-        return any(_has_unknown(v) for v in value.values())
+        return any(has_unknown(v) for v in value.values())
     return False

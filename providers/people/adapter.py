@@ -101,6 +101,15 @@ class PeopleAdapter(ABC):
         """The next step for a refused removal, where the API's rule is known ("" otherwise)."""
         return ""
 
+    def matching(self, query: Any) -> list[Person]:
+        """The active people a directory query (already validated) matches, exactly: each with the name a
+        list declares them by (``shown``). An adapter whose API has no directory search cannot be queried."""
+        raise ProviderError(f"{self.api_name} {self.noun}s cannot be chosen by a query")
+
+    def why_not(self, query: Any, values: list[str]) -> dict[str, str]:
+        """Why each of these people, matched before, no longer matches (where the API can tell)."""
+        return {}
+
     @abstractmethod
     def parse_id(self, stored: Any) -> PersonId:
         """A person id as the state stores it (the engine keeps every number as a float)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Generic, TypeVar, cast
 
-from pulumi.dynamic import CheckFailure, DiffResult
+from pulumi.dynamic import CheckFailure, CheckResult, DiffResult
 
 from ..errors import ProviderError, some
 from .. import pending
@@ -20,7 +20,7 @@ from .claims import ADD, LIST, enter_form
 from .declarations import declarations
 from .directory import directory
 from .engine import OnePerson, PeopleList
-from . import late_grants
+from . import late_grants, queries
 from .journal import WriteJournal
 
 I = TypeVar("I", bound=ResourceInputs)
@@ -250,6 +250,14 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
 
     def holder(self, inputs: I) -> str:
         return f"the {self.adapter_class.noun} list"
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        # A query chooses the list before anything is checked: the chosen list is checked as any list is.
+        loaded = load(news, self.keyed_fields)
+        chosen, failures = queries.expand(self, load(olds, self.keyed_fields), loaded)
+        if failures:
+            return CheckResult(news, failures)
+        return super().check(olds, chosen if chosen is not loaded else news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         olds, news = load(olds, self.keyed_fields), load(news, self.keyed_fields)

@@ -18,7 +18,11 @@ from .models import (
     UserGroupResponse,
     UserGroupResponseList,
     UserGroupUpdate,
+    UserDetail,
+    UserFilter,
     UserName,
+    UserSearchQuery,
+    UserSearchResults,
     UserV2,
     V2UserList,
 )
@@ -26,6 +30,9 @@ from .models import (
 API_NAME = "Symphony API"
 GROUPS = "/pod/v2/admin/usergroups"
 USERS_LOOKUP = "/pod/v3/users"
+USER_SEARCH = "/pod/v1/user/search"
+USER_FIND = "/pod/v1/admin/user/find"
+FIND_LIMIT = 1000  # Find Users' largest page
 PAGE_LIMIT = 100
 LOOKUP_MAX = 100  # the users lookup takes at most 100 elements per list
 LINKS = {"members": "memberships", "assignees": "assignments"}
@@ -88,6 +95,29 @@ class SymphonyClient:
                 if r.status_code == 200 and r.content:
                     found += V2UserList.model_validate(r.json()).users
         return found
+
+    def search_users(self, query: UserSearchQuery) -> list[UserV2]:
+        """Every user of this pod that Search Users returns for the filters, ``skip``/``limit`` to the end.
+        The search may return inexact matches: the caller compares the fields the answer carries."""
+        found: list[UserV2] = []
+        while True:
+            r = self.http.request("POST", USER_SEARCH, params={"local": "true", "skip": len(found), "limit": PAGE_LIMIT},
+                                  json=query.model_dump(by_alias=True, exclude_none=True), idempotent=True)
+            page = UserSearchResults.model_validate(r.json())
+            found += page.users
+            if not page.users or len(page.users) < PAGE_LIMIT or (page.count is not None and len(found) >= page.count):
+                return found
+
+    def find_users(self, user_filter: UserFilter) -> list[UserDetail]:
+        """Every user of exactly this role, feature and status (Find Users), ``skip``/``limit`` to the end."""
+        found: list[UserDetail] = []
+        while True:
+            r = self.http.request("POST", USER_FIND, params={"skip": len(found), "limit": FIND_LIMIT},
+                                  json=user_filter.model_dump(exclude_none=True), idempotent=True)
+            page = [UserDetail.model_validate(d) for d in (r.json() or [])]
+            found += page
+            if len(page) < FIND_LIMIT:
+                return found
 
     def links(self, group_id: str, kind: str, active: bool | None = True,
               user_id: int | None = None) -> list[UserGroupLink] | None:

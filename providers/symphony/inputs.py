@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from ..fields import MaxRemovals, max_removals_field, title_field
-from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique_people
+from ..fields import MaxRemovals, MinMatches, exclude_field, max_removals_field, min_matches_field, query_field, title_field
+from ..fields import DESCRIPTION_MAX, NAME_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique_people
 from .models import UserGroupCreate, UserGroupUpdate
 
 AREA_MAX = 255
@@ -93,6 +93,39 @@ class SymphonyGroupPeopleInputs(ResourceInputs):
                                                      natural_key=True, lifecycle=True))
 
 
+SEARCH_FILTERS = ("title", "company", "location", "marketCoverage", "responsibility", "function", "instrument")
+FIND_FILTERS = ("role", "feature", "status")
+Filter = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX), AfterValidator(no_hidden)]
+
+
+class SymphonyUserQuery(BaseModel):
+    """Who a directory query chooses: the pod's user search filters (``title``, ``company``, ``location``,
+    ``marketCoverage``, ``responsibility``, ``function``, ``instrument``) and the admin user search's
+    (``role``, ``feature``, ``status``); every filter given must hold. Without ``status``, only enabled users."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    title: Optional[Filter] = None
+    company: Optional[Filter] = None
+    location: Optional[Filter] = None
+    marketCoverage: Optional[Filter] = None
+    responsibility: Optional[Filter] = None
+    function: Optional[Filter] = None
+    instrument: Optional[Filter] = None
+    role: Optional[Filter] = None
+    feature: Optional[Filter] = None
+    status: Optional[Literal["ENABLED", "DISABLED"]] = None
+
+    @model_validator(mode="after")
+    def _some_filter(self) -> "SymphonyUserQuery":
+        if not any(getattr(self, f) for f in (*SEARCH_FILTERS, "role", "feature")):
+            raise ValueError(f"names no filter: give one or more of {', '.join((*SEARCH_FILTERS, 'role', 'feature'))}")
+        return self
+
+    def given(self, names: tuple[str, ...]) -> dict[str, str]:
+        """The filters of ``names`` that the query sets."""
+        return {n: str(getattr(self, n)) for n in names if getattr(self, n) is not None}
+
+
 class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
     """The validated inputs of ``SymphonyUserGroupMembers``: the group's whole list of active members."""
 
@@ -102,6 +135,11 @@ class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
 
     max_removals: Optional[MaxRemovals] = max_removals_field()
     title: Optional[str] = title_field()
+    query: Optional[SymphonyUserQuery] = query_field(
+        "a directory query (`{location: London, function: Compliance}`): the active users it matches are members, "
+        "with `usernames` always in and `exclude` never; evaluated at every preview and up")
+    exclude: Optional[Usernames] = exclude_field()
+    min_matches: Optional[MinMatches] = min_matches_field()
 
     def label(self) -> str:
         return f"of {self.group_id}"  # after the kind: "Symphony group members of <id>"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,12 +10,79 @@ DOCUMENTED_TYPES = ("ROLE_SCOPE", "CEP_VISIBILITY_GROUP")  # the API's groupType
 
 
 class UserV2(BaseModel):
-    """A user of ``GET /pod/v3/users``."""
+    """A user of ``GET /pod/v3/users`` and of Search Users (``title``, ``company`` and ``location`` are
+    given for the pod's own users only)."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
     id: int
     username: Optional[str] = None
     email_address: Optional[str] = Field(default=None, alias="emailAddress")
+    title: Optional[str] = None
+    company: Optional[str] = None
+    location: Optional[str] = None
+
+
+class UserSearchFilter(BaseModel):
+    """The filters of Search Users (``UserSearchFilter``); each one a string."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    title: Optional[str] = None
+    company: Optional[str] = None
+    location: Optional[str] = None
+    market_coverage: Optional[str] = Field(default=None, alias="marketCoverage")
+    responsibility: Optional[str] = None
+    function: Optional[str] = None
+    instrument: Optional[str] = None
+
+
+class UserSearchQuery(BaseModel):
+    """The body of ``POST /pod/v1/user/search`` (``UserSearchQuery``): filters only, no free-text term."""
+
+    model_config = ConfigDict(extra="forbid")
+    filters: UserSearchFilter
+
+
+class UserSearchResults(BaseModel):
+    """One page of Search Users."""
+
+    model_config = ConfigDict(extra="ignore")
+    count: Optional[int] = None
+    skip: Optional[int] = None
+    limit: Optional[int] = None
+    users: list[UserV2] = []
+
+
+class UserFilter(BaseModel):
+    """The body of ``POST /pod/v1/admin/user/find`` (``UserFilter``): exact role, feature and status."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Optional[str] = None
+    feature: Optional[str] = None
+    status: Optional[Literal["ENABLED", "DISABLED"]] = None
+
+
+class UserAttributes(BaseModel):
+    """What Find Users tells of a user's identity (``UserAttributes``)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    user_name: Optional[str] = Field(default=None, alias="userName")
+    email_address: Optional[str] = Field(default=None, alias="emailAddress")
+
+
+class UserSystemInfo(BaseModel):
+    """A user's id and status (``UserSystemInfo``)."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: int
+    status: Optional[str] = None
+
+
+class UserDetail(BaseModel):
+    """One user of Find Users (``UserDetail``)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    user_attributes: UserAttributes = Field(default_factory=UserAttributes, alias="userAttributes")
+    user_system_info: UserSystemInfo = Field(alias="userSystemInfo")
 
 
 class UserError(BaseModel):

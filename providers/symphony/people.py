@@ -15,12 +15,14 @@ from ..errors import ProviderError, some
 from ..fields import ascii_lower
 from ..people import PeopleAdapter, Person, PersonId
 from .client import SymphonyClient
-from .models import UserGroupLink
+from .inputs import FIND_FILTERS, SEARCH_FILTERS, SymphonyUserQuery
+from .models import UserFilter, UserGroupLink, UserSearchFilter, UserSearchQuery
 from .provider import API
 
 # From this many changes, the member list is written with one replace-all request instead of
 # one request per person (which is cheaper for a handful and never touches anyone else).
 BULK_FROM = 50
+SHOWN_FILTERS = ("title", "company", "location")  # the search filters whose field Search Users answers with
 
 
 def username(p: Person) -> str | None:
@@ -93,6 +95,47 @@ class PodMembers(PodPeople):
             return False
         self.client.replace_members(group_id, [n for n in names if n is not None])
         return True
+
+
+    def matching(self, query: SymphonyUserQuery) -> list[Person]:
+        # Search Users may answer inexactly ("London" finds "London Bridge"): the fields its answer carries
+        # are compared here, exactly but for ASCII case; the others are as the pod matched them.
+        searched = query.given(SEARCH_FILTERS)
+        people: dict[int, Person] = {}
+        if searched:
+            filters = UserSearchFilter.model_validate(searched)
+            for user in self.client.search_users(UserSearchQuery(filters=filters)):
+                if user.username and all(ascii_lower(str(getattr(user, f, None) or "")) == ascii_lower(v)
+                                         for f, v in searched.items() if f in SHOWN_FILTERS):
+                    people[user.id] = Person(id=user.id, shown=user.username,
+                                             names=tuple(n for n in (user.username, user.email_address) if n))
+        found = query.given(FIND_FILTERS)
+        if found or not searched:
+            user_filter = UserFilter.model_validate({"status": "ENABLED", **found})
+            enabled = {d.user_system_info.id: d for d in self.client.find_users(user_filter)
+                       if d.user_attributes.user_name}
+            if searched:
+                return [p for i, p in people.items() if i in enabled]
+            return [Person(id=i, shown=str(d.user_attributes.user_name),
+                           names=tuple(n for n in (d.user_attributes.user_name, d.user_attributes.email_address) if n))
+                    for i, d in enabled.items()]
+        return list(people.values())
+
+    def why_not(self, query: SymphonyUserQuery, values: list[str]) -> dict[str, str]:
+        shown = {f: v for f, v in query.given(SEARCH_FILTERS).items() if f in SHOWN_FILTERS}
+        users = {ascii_lower(n): u for u in self.client.users([v for v in values if "@" not in v],
+                                                               [v for v in values if "@" in v])
+                 for n in (u.username, u.email_address) if n}
+        why: dict[str, str] = {}
+        for value in values:
+            user = users.get(ascii_lower(value))
+            if user is None:
+                why[value] = "no longer an active user of the pod"
+                continue
+            moved = [f"{f}: {v} (now {getattr(user, f) or 'none'})" for f, v in shown.items()
+                     if ascii_lower(str(getattr(user, f) or "")) != ascii_lower(v)]
+            why[value] = f"no longer matches {'; '.join(moved)}" if moved else "no longer matches the query"
+        return why
 
 
 class PodAssignees(PodPeople):

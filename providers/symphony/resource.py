@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Optional, Sequence
+from typing import Any, ClassVar, Mapping, Optional, Sequence
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -65,12 +65,16 @@ class SymphonyUserGroup(Resource, module="symphony", name="UserGroup"):
 @dataclass
 class SymphonyUserGroupMembersArgs:
     """Arguments of ``SymphonyUserGroupMembers``; see ``docs/symphony-user-group-members.md``.
-    ``group_id`` and ``connection`` force a replacement; ``usernames`` updates in place."""
+    ``group_id`` and ``connection`` force a replacement; ``usernames`` updates in place. With ``query``, the
+    users it matches are members too (``usernames`` always in, ``exclude`` never)."""
 
     group_id: pulumi.Input[str]
-    usernames: pulumi.Input[Sequence[pulumi.Input[str]]]
+    usernames: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None
     max_removals: Optional[pulumi.Input[int]] = None
     title: Optional[pulumi.Input[str]] = None
+    query: Optional[pulumi.Input[Mapping[str, pulumi.Input[str]]]] = None
+    exclude: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None
+    min_matches: Optional[pulumi.Input[int]] = None
     connection: Optional[pulumi.Input[str]] = None
 
 
@@ -90,6 +94,9 @@ class SymphonyUserGroupMembers(Resource, module="symphony", name="UserGroupMembe
     resolved: pulumi.Output[dict[str, int]]
     max_removals: pulumi.Output[Optional[int]]
     title: pulumi.Output[Optional[str]]
+    query: pulumi.Output[Optional[dict[str, str]]]
+    exclude: pulumi.Output[Optional[list[str]]]
+    min_matches: pulumi.Output[Optional[int]]
     connection: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: SymphonyUserGroupMembersArgs,

@@ -27,6 +27,7 @@ class Pod:
         self.page, self.group_exists, self.drop_next_put = page, True, False
         self.emails: dict[int, str] = {}  # user id -> address, where it is not <username>@pod.example
         self.unexpandable: set[int] = set()  # users the listing can no longer expand (no username shown)
+        self.attributes: dict[str, dict] = {}  # username -> title, company, location the lookup shows
         rsps.add_callback("GET", re.compile(re.escape(f"{POD_URL}/pod/v3/users") + r"\?.*"), self.lookup)
         for kind in ("memberships", "assignments"):
             rsps.add_callback("GET", re.compile(re.escape(f"{GROUPS}/{SYM_GID}/{kind}") + r"\?.*"), self.listing)
@@ -45,7 +46,9 @@ class Pod:
         assert len(wanted) <= 100
         def name(uid: int) -> str:
             return self.emails.get(uid, f"{self.names[uid]}@pod.example") if field == "email" else self.names[uid]
-        users = [{"id": uid, "username": self.names[uid], "emailAddress": name(uid) if field == "email" else None}
+        users = [{"id": uid, "username": self.names[uid], "emailAddress": name(uid) if field == "email" else None,
+                  **{k: v for k, v in self.attributes.get(self.names[uid], {}).items()
+                     if k in ("title", "company", "location")}}
                  for uid in self.names if any(name(uid).casefold() == w.casefold() for w in wanted)]
         if not users:
             return 204, {}, ""
@@ -93,6 +96,44 @@ class Pod:
         for uid in set(self.links["memberships"]) | wanted:
             self.links["memberships"][uid] = uid in wanted
         return 200, {}, json.dumps({"format": "TEXT", "message": "ok"})
+
+
+class PodDirectory:
+    """The pod's two user searches over ``Pod``'s users: Search Users, inexact as documented ("London" finds
+    "London Bridge"; active users only) and paged by ``skip``/``limit``; Find Users, exact, with the status."""
+
+    def __init__(self, rsps: responses.RequestsMock, pod: Pod, people: dict[str, dict]) -> None:
+        self.pod, self.people = pod, people  # username -> {"location": ..., "function": ..., "status": ...}
+        pod.attributes = people
+        self.searches = 0
+        rsps.add_callback("POST", re.compile(re.escape(f"{POD_URL}/pod/v1/user/search") + r"(\?.*)?$"), self.search)
+        rsps.add_callback("POST", re.compile(re.escape(f"{POD_URL}/pod/v1/admin/user/find") + r"(\?.*)?$"), self.find)
+
+    def _user(self, name: str) -> dict:
+        attrs = self.people.get(name, {})
+        return {"id": self.pod.ids[name], "username": name, "emailAddress": f"{name}@pod.example",
+                **{k: attrs[k] for k in ("title", "company", "location") if k in attrs}}
+
+    def search(self, request):
+        self.searches += 1
+        q = {k: int(v[0]) for k, v in parse_qs(urlsplit(request.url).query).items() if k in ("skip", "limit")}
+        filters = json.loads(request.body)["filters"]
+        found = [n for n in sorted(self.people) if self.people[n].get("status", "ENABLED") == "ENABLED"
+                 and all(str(v).lower() in str(self.people[n].get(k, "")).lower() for k, v in filters.items())]
+        skip, limit = q.get("skip", 0), q.get("limit", 50)
+        page = found[skip:skip + limit]
+        return 200, {}, json.dumps({"count": len(found), "skip": skip, "limit": len(page),
+                                    "users": [self._user(n) for n in page]})
+
+    def find(self, request):
+        wanted = json.loads(request.body)
+        found = [n for n in sorted(self.people)
+                 if (not wanted.get("role") or wanted["role"] in self.people[n].get("roles", []))
+                 and (not wanted.get("status") or wanted["status"] == self.people[n].get("status", "ENABLED"))]
+        return 200, {}, json.dumps([{"userAttributes": {"userName": n, "emailAddress": f"{n}@pod.example"},
+                                     "userSystemInfo": {"id": self.pod.ids[n],
+                                                        "status": self.people[n].get("status", "ENABLED")}}
+                                    for n in found])
 
 
 ACC, GID = "ACC-1234-5678", "UGR-1111-2222"

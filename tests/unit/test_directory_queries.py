@@ -1,0 +1,112 @@
+"""Lists that follow the directory: a query's answer, exact, with include and exclude, is the list the
+check hands on; a query that matches too few, or cannot be asked, fails the check before any write."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import responses
+
+from providers.symphony.members import SymphonyUserGroupMembersProvider
+from tests.unit.helpers import POD_URL, configured
+from tests.unit.people_fakes import SYM_CONFIG, SYM_GID, Pod, PodDirectory
+
+PEOPLE = {
+    "carol.officer": {"company": "Acme Bank", "location": "London", "title": "Compliance Officer",
+                      "roles": ["COMPLIANCE_OFFICER"]},
+    "dave.bridge": {"company": "Acme Bank", "location": "London Bridge"},  # the search also finds him
+    "erin.paris": {"company": "Acme Bank", "location": "Paris"},
+    "frank.gone": {"company": "Acme Bank", "location": "London", "status": "DISABLED"},
+    "gina.london": {"company": "Acme Bank", "location": "london"},  # another case: the same location
+    "hank.contractor": {"company": "Acme Bank", "location": "London"},
+}
+LONDON = {"company": "Acme Bank", "location": "London"}
+
+
+@pytest.fixture
+def rsps():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
+        yield r
+
+
+@pytest.fixture
+def directory(rsps) -> PodDirectory:
+    pod = Pod(rsps, [*PEOPLE, "ivan.extra"])
+    return PodDirectory(rsps, pod, {k: dict(v) for k, v in PEOPLE.items()})
+
+
+def members(query=None, usernames=None, **extra):
+    return {"group_id": SYM_GID, "usernames": usernames, "connection": "symphony", "query": query, **extra}
+
+
+def provider() -> SymphonyUserGroupMembersProvider:
+    return configured(SymphonyUserGroupMembersProvider, SYM_CONFIG)
+
+
+def test_a_query_chooses_exactly_the_matching_active_users_with_include_and_exclude(directory, capsys):
+    result = provider().check({}, members(LONDON, ["ivan.extra"], exclude=["hank.contractor"]))
+    assert not result.failures, result.failures
+    # Not dave (London Bridge: the search's inexact answer), not frank (disabled), not hank (excluded);
+    # gina's "london" is London without regard to ASCII case; ivan is always in.
+    assert result.inputs["usernames"] == {"carol.officer": True, "gina.london": True, "ivan.extra": True}
+    assert result.inputs["query"] == LONDON
+    assert "query of Symphony group members of g1: matches 3 active members" in capsys.readouterr().err
+
+
+def test_a_role_query_uses_the_admin_search_and_both_kinds_of_filter_must_hold(directory):
+    p = provider()
+    assert p.check({}, members({"role": "COMPLIANCE_OFFICER"})).inputs["usernames"] == {"carol.officer": True}
+    both = p.check({}, members({"location": "Paris", "role": "COMPLIANCE_OFFICER"}, min_matches=0))
+    assert both.inputs["usernames"] == {}
+
+
+def test_a_directory_change_names_who_leaves_and_why(directory, capsys):
+    p = provider()
+    outs = p.create(p.check({}, members(LONDON)).inputs).outs
+    assert directory.pod.active() == {"carol.officer", "gina.london", "hank.contractor"}
+    directory.people["hank.contractor"]["location"] = "Paris"  # HR moved him
+    capsys.readouterr()
+    news = p.check(outs, members(LONDON)).inputs
+    assert news["usernames"] == {"carol.officer": True, "gina.london": True}
+    said = capsys.readouterr().err
+    assert "leaving: hank.contractor (no longer matches location: London (now Paris))" in said, said
+    diff = p.diff(SYM_GID, outs, news)
+    assert diff.changes and "+0 -1 (leaving: hank.contractor)" in capsys.readouterr().err
+    p.update(SYM_GID, outs, news)
+    assert directory.pod.active() == {"carol.officer", "gina.london"}
+
+
+@pytest.mark.parametrize("query, floor, why", [
+    ({"location": "Atlantis"}, None, "matches 0 active members, fewer than min_matches (1)"),
+    (LONDON, 5, "matches 3 active members, fewer than min_matches (5)"),
+])
+def test_too_few_matches_fail_the_check_before_any_write(directory, rsps, query, floor, why):
+    result = provider().check({}, members(query, min_matches=floor))
+    assert [f.property for f in result.failures] == ["query"] and why in result.failures[0].reason
+    assert "never empty a group" in result.failures[0].reason
+    assert not [c for c in rsps.calls if c.request.method == "PUT"]
+
+
+def test_a_directory_that_cannot_be_asked_fails_the_check(rsps):
+    Pod(rsps, ["carol.officer"])
+    rsps.add("POST", re.compile(re.escape(f"{POD_URL}/pod/v1/user/search") + r".*"), status=503)  # never answers
+    result = provider().check({}, members(LONDON))
+    assert [f.property for f in result.failures] == ["query"], result.failures
+    assert "503" in result.failures[0].reason and "user/search" in result.failures[0].reason
+
+
+@pytest.mark.parametrize("query, wrong", [
+    ({"locaton": "London"}, "query.locaton"),
+    ({}, "names no filter"),
+    ({"status": "ACTIVE", "role": "X"}, "query.status"),
+    ({"location": ""}, "query.location"),
+])
+def test_a_wrong_query_fails_naming_the_filter(directory, query, wrong):
+    result = provider().check({}, members(query))
+    assert result.failures and wrong in result.failures[0].reason, result.failures
+
+
+def test_exclude_and_min_matches_need_a_query(directory):
+    result = provider().check({}, members(None, ["carol.officer"], exclude=["dave.bridge"], min_matches=2))
+    assert [f.property for f in result.failures] == ["exclude", "min_matches"]
