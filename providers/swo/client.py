@@ -138,6 +138,10 @@ class SwoClient:
             found += self._collect(self._users(account_id), "", "+groups", AccountUserList, "users")
         return found
 
+    def query_users(self, account_id: str, filter_expr: str) -> list[AccountUser]:
+        """Every user of the account the RQL filter matches, paged to the end."""
+        return self._collect(self._users(account_id), filter_expr, "+groups", AccountUserList, "users")
+
     def user(self, account_id: str, user_id: str) -> AccountUser | None:
         r = self.http.request("GET", self._users(account_id, user_id), allow=(404,))
         return None if r.status_code == 404 else AccountUser.model_validate(r.json())

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import MaxRemovals, max_removals_field, title_field
+from ..fields import MaxRemovals, MinMatches, exclude_field, max_removals_field, min_matches_field, query_field, title_field
 from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique, unique_people
+from . import rql
 from .models import USER_ID, CreateUserGroupDto, IdRef, UpdateUserGroupDto
 
 AccountId = Annotated[str, StringConstraints(pattern=r"^ACC-\d{4}-\d{4}$")]
@@ -36,6 +37,7 @@ def user_reference(value: str) -> str:
 
 
 UserReference = Annotated[str, AfterValidator(no_hidden), AfterValidator(user_reference)]
+RqlQuery = Annotated[str, StringConstraints(max_length=4000), AfterValidator(no_hidden), AfterValidator(rql.well_formed)]
 unique_users = unique_people  # no user twice, however spelled (an id and its address are compared once resolved)
 
 
@@ -112,6 +114,12 @@ class SwoUserGroupMembersInputs(SwoGroupPeopleInputs):
 
     max_removals: Optional[MaxRemovals] = max_removals_field()
     title: Optional[str] = title_field()
+    query: Optional[RqlQuery] = query_field(
+        "an RQL filter over the account's users, as the account-users listing names their fields "
+        "(`ilike(user.email,\"*@contoso.com\")`): the active users it matches are in the group, with `users` "
+        "always in and `exclude` never; evaluated at every preview and up")
+    exclude: Optional[Annotated[list[UserReference], AfterValidator(unique_users)]] = exclude_field()
+    min_matches: Optional[MinMatches] = min_matches_field()
 
     def label(self) -> str:
         return f"of {self.group_id} in {self.account_id}"  # after the kind: "SoftwareOne group users of ..."

@@ -173,6 +173,7 @@ class AccountUser(BaseModel):
     id: str
     user: Optional[UserRef] = None
     email: Optional[str] = None  # tolerated at the top level too
+    status: Optional[str] = None  # "Active" for a user who can sign in
     groups: list[NamedRef] = []
 
     def address(self) -> Optional[str]:

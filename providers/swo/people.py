@@ -12,10 +12,13 @@ from typing import Any
 
 from ..errors import ApiError, ProviderError, some
 from ..people import PeopleAdapter, Person, PersonId
+from . import rql
 from .client import SwoClient
 from ..fields import ascii_lower
 from .models import USER_ID, AccountUser, twin_id
 from .provider import API
+
+ACTIVE = "Active"  # the status of an account user who can sign in
 
 
 def person(user: AccountUser) -> Person:
@@ -62,6 +65,24 @@ class AccountUsers(PeopleAdapter):
 
     def remove(self, group_id: str, person_id: PersonId) -> None:
         self.client.remove_from_group(self.account_id, str(person_id), group_id)
+
+    def matching(self, query: str) -> list[Person]:
+        # Active users only, unless the query itself speaks of the status; each declared by address.
+        wanted = query if "status" in query.lower() else rql.and_(query, rql.eq("status", ACTIVE))
+        return [Person(id=p.id, shown=str(p.extra.get("email") or p.id), names=p.names)
+                for p in map(person, self.client.query_users(self.account_id, wanted))]
+
+    def why_not(self, query: str, values: list[str]) -> dict[str, str]:
+        ids = [v for v in values if USER_ID.match(v)]
+        found = self.client.account_users(self.account_id, ids, [v for v in values if v not in set(ids)])
+        by_name = {self.key(n): u for u in found for n in person(u).names}
+        why: dict[str, str] = {}
+        for value in values:
+            user = by_name.get(self.key(value))
+            why[value] = ("no longer a user of the account" if user is None else
+                          f"status is {user.status}" if user.status and user.status != ACTIVE else
+                          "no longer matches the query")
+        return why
 
     def parse_id(self, stored: Any) -> PersonId:
         return str(stored)

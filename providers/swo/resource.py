@@ -66,13 +66,17 @@ class SwoUserGroup(Resource, module="swo", name="UserGroup"):
 @dataclass
 class SwoUserGroupMembersArgs:
     """Arguments of ``SwoUserGroupMembers``; see ``docs/swo-user-group-members.md``. Every change of
-    ``account_id``, ``group_id`` or ``connection`` is a replacement; ``users`` updates in place."""
+    ``account_id``, ``group_id`` or ``connection`` is a replacement; ``users`` updates in place. With ``query``
+    (RQL), the active users it matches are in the group too (``users`` always, ``exclude`` never)."""
 
     account_id: pulumi.Input[str]
     group_id: pulumi.Input[str]
-    users: pulumi.Input[Sequence[pulumi.Input[str]]]
+    users: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None
     max_removals: Optional[pulumi.Input[int]] = None
     title: Optional[pulumi.Input[str]] = None
+    query: Optional[pulumi.Input[str]] = None
+    exclude: Optional[pulumi.Input[Sequence[pulumi.Input[str]]]] = None
+    min_matches: Optional[pulumi.Input[int]] = None
     connection: Optional[pulumi.Input[str]] = None
 
 
@@ -93,6 +97,9 @@ class SwoUserGroupMembers(Resource, module="swo", name="UserGroupMembers"):
     resolved: pulumi.Output[dict[str, str]]
     max_removals: pulumi.Output[Optional[int]]
     title: pulumi.Output[Optional[str]]
+    query: pulumi.Output[Optional[str]]
+    exclude: pulumi.Output[Optional[list[str]]]
+    min_matches: pulumi.Output[Optional[int]]
     connection: pulumi.Output[str]
 
     def __init__(self, resource_name: str, args: SwoUserGroupMembersArgs,

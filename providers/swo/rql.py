@@ -68,6 +68,41 @@ def and_(*terms: str) -> str:
     return terms[0] if len(terms) == 1 else f"and({','.join(terms)})"
 
 
+# The platform parser's operators and constants (``mpt-rql-net`` RqlNodeParser, case-insensitive).
+OPERATORS = frozenset({"eq", "ne", "gt", "ge", "lt", "le", "in", "out", "like", "ilike", "and", "or", "not", "any",
+                       "all", "null", "empty"})
+
+
+def well_formed(text: str) -> str:
+    """``text`` when the platform's parser can read it: quotes closed (a quoted value ends at the next quote
+    of its kind, with no escapes), parentheses balanced outside quotes, every ``name(`` a known operator.
+    What the expression means (which fields exist) is the API's to say when it is asked."""
+    if not text.strip():
+        raise ValueError("is empty: give an RQL expression, e.g. ilike(user.email,\"*@contoso.com\")")
+    depth, quote_char, word = 0, "", ""
+    for ch in text:
+        if quote_char:
+            quote_char = "" if ch == quote_char else quote_char
+        elif ch in "'\"":
+            quote_char, word = ch, ""
+        elif ch == "(":
+            if word and word.lower() not in OPERATORS:
+                raise ValueError(f"uses {word!r}, which is not an RQL operator (known: {', '.join(sorted(OPERATORS))})")
+            depth, word = depth + 1, ""
+        elif ch == ")":
+            depth, word = depth - 1, ""
+            if depth < 0:
+                raise ValueError("closes a parenthesis that was never opened")
+        else:
+            word = word + ch if ch.isalnum() or ch in "_." else ""
+    if quote_char:
+        raise ValueError(f"leaves a {quote_char} quote open (RQL has no escapes: a value holding one quote kind "
+                         "is quoted with the other)")
+    if depth:
+        raise ValueError(f"leaves {depth} parenthesis open")
+    return text
+
+
 def query(filter_expr: str, **params: int | str) -> str:
     """A raw query string: the RQL expression first, then ``limit``/``offset``/``select``/``order``.
 

@@ -3,14 +3,19 @@ check hands on; a query that matches too few, or cannot be asked, fails the chec
 
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import unquote
 
 import pytest
 import responses
 
+from emulators import rql
+from providers.swo.members import SwoUserGroupMembersProvider
+from providers.swo.rql import well_formed
 from providers.symphony.members import SymphonyUserGroupMembersProvider
 from tests.unit.helpers import POD_URL, configured
-from tests.unit.people_fakes import SYM_CONFIG, SYM_GID, Pod, PodDirectory
+from tests.unit.people_fakes import ACC, GID, SWO_CONFIG, SYM_CONFIG, SYM_GID, USERS, Pod, PodDirectory
 
 PEOPLE = {
     "carol.officer": {"company": "Acme Bank", "location": "London", "title": "Compliance Officer",
@@ -110,3 +115,84 @@ def test_a_wrong_query_fails_naming_the_filter(directory, query, wrong):
 def test_exclude_and_min_matches_need_a_query(directory):
     result = provider().check({}, members(None, ["carol.officer"], exclude=["dave.bridge"], min_matches=2))
     assert [f.property for f in result.failures] == ["exclude", "min_matches"]
+
+
+# -- SoftwareOne: an RQL query over the account's users -------------------------------------------
+class Account:
+    """An account's users answering the account-users listing with the platform's RQL (the emulator's port of
+    its parser evaluates each filter), and adds and removals of a group."""
+
+    def __init__(self, rsps: responses.RequestsMock, users: list[dict]) -> None:
+        self.users, self.group = users, set()
+        rsps.add_callback("GET", re.compile(re.escape(USERS) + r"\?.*"), self.listing)
+        rsps.add_callback("POST", re.compile(re.escape(USERS) + r"/USR-[\d-]+/groups$"), self.add)
+
+    def listing(self, request):
+        raw = request.url.split("?", 1)[1]
+        expression = unquote(raw.split("&")[0]) if not raw.startswith(("select=", "limit=")) else ""
+        matches = rql.compile_filter(rql.parse(expression)) if expression else (lambda _: True)
+        offset = int(re.search(r"offset=(\d+)", raw).group(1))
+        found = [u for u in self.users if matches(u)]
+        return 200, {}, json.dumps({"$meta": {"pagination": {"offset": offset, "limit": 100, "total": len(found)}},
+                                    "data": found[offset:offset + 100]})
+
+    def add(self, request):
+        self.group.add(request.url.split("/users/")[1].split("/")[0])
+        return 200, {}, json.dumps({"id": "x"})
+
+
+def swo_user(i: int, email: str, status: str = "Active") -> dict:
+    return {"id": f"USR-0000-{i:04d}", "status": status, "user": {"id": f"USR-0000-{i:04d}", "email": email},
+            "groups": [{"id": "UGR-0000-0001"}]}
+
+
+CONTOSO = 'ilike(user.email,"*@contoso.com")'
+
+
+def swo(query=None, users=None, **extra):
+    return {"account_id": ACC, "group_id": GID, "users": users, "connection": "swo", "query": query, **extra}
+
+
+def test_an_rql_query_chooses_the_active_account_users_it_matches(rsps, capsys):
+    account = Account(rsps, [swo_user(1, "ann@contoso.com"), swo_user(2, "bob@fabrikam.com"),
+                             swo_user(3, "cid@contoso.com", status="Disabled"), swo_user(4, "dee@CONTOSO.com")])
+    p = configured(SwoUserGroupMembersProvider, SWO_CONFIG)
+    result = p.check({}, swo(CONTOSO, exclude=["dee@contoso.com"]))
+    assert not result.failures, result.failures
+    assert result.inputs["users"] == {"ann@contoso.com": True}  # not cid (disabled), not dee (excluded)
+    assert "matches 2 active users" in capsys.readouterr().err
+    p.create(result.inputs)
+    assert account.group == {"USR-0000-0001"}
+
+
+@pytest.mark.parametrize("query, wrong", [
+    ('ilik(user.email,"*@contoso.com")', "not an RQL operator"),
+    ('eq(user.email,"ann@contoso.com)', "quote open"),
+    ("eq(status,Active))", "never opened"),
+])
+def test_an_rql_query_the_platform_cannot_read_fails_before_it_is_sent(rsps, query, wrong):
+    account = Account(rsps, [swo_user(1, "ann@contoso.com")])
+    result = configured(SwoUserGroupMembersProvider, SWO_CONFIG).check({}, swo(query))
+    assert [f.property for f in result.failures] == ["query"] and wrong in result.failures[0].reason
+    assert not [c for c in rsps.calls if "/users" in c.request.url] and not account.group
+
+
+@pytest.mark.parametrize("query, sent", [
+    ('ilike(user.email,"*@contoso.com")', True), ("and(eq(status,Active),ne(id,x))", True),
+    ('eq(user.email,"it\'s@contoso.com")', True), ("ilik(a,b)", False),
+    # The platform's parser reads these too, guessing where the quote or parenthesis ends; they are
+    # refused here, since a typo must not choose who is in a group.
+    ('eq(a,"b)', False), ("eq(a,b))", False), ("eq(a,b", False),
+])
+def test_what_the_syntax_check_sends_the_platforms_parser_reads(query, sent):
+    try:
+        well_formed(query)
+        we_send_it = True
+    except ValueError:
+        we_send_it = False
+    assert we_send_it == sent
+    if we_send_it:
+        rql.parse(query)  # the port of mpt-rql-net's parser raises for what the platform refuses
+    elif query.startswith("ilik"):
+        with pytest.raises(rql.RqlError):
+            rql.parse(query)
