@@ -80,6 +80,10 @@ class EmulatorControl:
         """A SoftwareOne user's groups changed outside Pulumi."""
         return self._call("PATCH", f"/users/{user_id}", json={"groups": groups})
 
+    def change_user(self, user_id: str, **changes: Any) -> dict[str, Any]:
+        """A SoftwareOne account user changed in the portal: ``status`` (e.g. ``"Disabled"``) or ``email``."""
+        return self._call("PATCH", f"/users/{user_id}", json=changes)
+
     def seed_pod_users(self, users: list[str] | list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Symphony pod users, by username or as ``{"username": ..., "location": ..., "_function": [...], ...}``
         with their directory attributes (``emulators.pod_directory``); ids are assigned by the pod."""

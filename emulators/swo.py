@@ -375,7 +375,8 @@ class SwoApi(EmulatedApi):
             for spec in users:
                 uid = spec.get("id") or self._new_id("USR")
                 email = spec.get("email") or f"{uid.lower()}@example.com"
-                user = {"_kind": USER_KIND, "id": uid, "status": "Active", "account": self._account_ref(account_id),
+                user = {"_kind": USER_KIND, "id": uid, "status": spec.get("status") or "Active",
+                        "account": self._account_ref(account_id),
                         "user": {"id": uid, "name": spec.get("name") or email.split("@")[0], "email": email},
                         "groups": []}
                 self.store.put(uid, user)
@@ -469,12 +470,19 @@ class SwoApi(EmulatedApi):
         if path == "/users" and request.method == "POST":  # seed account users: {"account": ..., "users": [...]}
             body = request.json() or {}
             return Response(201, self.seed_users(body["account"], body.get("users") or []))
-        if path.startswith("/users/") and request.method == "PATCH":  # a user's groups changed in the portal
+        if path.startswith("/users/") and request.method == "PATCH":  # a user changed in the portal
+            changes = request.json() or {}  # their groups, status ("Disabled") or e-mail address
             with self.store.lock:
                 user = self.store.get(path[len("/users/"):])
                 if user is None or user.get("_kind") != USER_KIND:
                     return Response(404, {"error": "no such user"})
-                self._set_groups(user, list((request.json() or {})["groups"]))
+                user.update({k: changes[k] for k in ("status",) if k in changes})
+                if "email" in changes:
+                    user["user"]["email"] = changes["email"]
+                if "groups" in changes:
+                    self._set_groups(user, list(changes["groups"]))
+                else:
+                    self.store.put(user["id"], user)
             return Response(200, self._user_view(user))
         if path.startswith("/groups/"):
             gid = path[len("/groups/"):]

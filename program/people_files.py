@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from providers.errors import field_message
 
 PEOPLE_FIELDS = ("members", "assignees", "users")
+LIST_PARTS = ("add", "include", "exclude")  # the lists inside a people field's mapping forms
 
 
 class PeopleFile(BaseModel):
@@ -51,10 +52,12 @@ def expand(item: Any, root: Path) -> tuple[Any, list[str]]:
         try:
             if isinstance(value, dict) and _is_file(value):
                 out[field] = read(value, root)
-            elif isinstance(value, dict) and _is_file(value.get("add")):
-                out[field] = {**value, "add": read(value["add"], root)}
+            elif isinstance(value, dict):
+                out[field] = {**value, **{part: read(value[part], root) for part in LIST_PARTS
+                                          if _is_file(value.get(part))}}
         except PeopleFileError as exc:
-            where = field if _is_file(value) else f"{field}.add"
+            where = field if _is_file(value) else \
+                f"{field}.{next(p for p in LIST_PARTS if _is_file(value.get(p)))}"
             problems.append(f"{where}: {exc}")
     return out, problems
 

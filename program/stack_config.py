@@ -30,12 +30,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 
 from program import people_files
 from providers import fields
-from providers.fields import REMOVALS_FLOOR, MaxRemovals
+from providers.fields import MIN_MATCHES, REMOVALS_FLOOR, MaxRemovals, MinMatches
 from providers.keyed import keyed
 from providers.errors import TAG_MARK, field_message, field_path
 from providers.config import redact_url
 from providers.swo import provider as swo_provider
-from providers.swo.inputs import SwoUserGroupInputs, UserReference, unique_users
+from providers.swo.inputs import RqlQuery, SwoUserGroupInputs, UserReference, unique_users
 from providers.swo.resource import (
     SwoUserGroupArgs,
     SwoUserGroupMember,
@@ -44,7 +44,7 @@ from providers.swo.resource import (
     SwoUserGroupMembersArgs,
 )
 from providers.symphony import provider as symphony_provider
-from providers.symphony.inputs import SymphonyUserGroupInputs, Usernames
+from providers.symphony.inputs import SymphonyUserGroupInputs, SymphonyUserQuery, Usernames
 from providers.symphony.resource import (
     SymphonyUserGroupArgs,
     SymphonyUserGroupAssignment,
@@ -106,13 +106,17 @@ class Entry(BaseModel):
         return pulumi.ResourceOptions.merge(self.options(suffix),
                                             pulumi.ResourceOptions(retain_on_delete=self.retain_people or None))
 
-    def exported_people(self) -> dict[str, Any]:
+    def exported_people(self, whole_list: Any = None) -> dict[str, Any]:
         """The people as the group's export shows them, each kind a map from the declared spelling to
         ``true`` (so that a change of the outputs reads by name, as the people resources' do), with a count
         per kind (``memberCount``), and ``retainPeople`` when set: a ``StackReference`` reads who is in the
-        group without the state."""
-        people = self.keyed_people()
-        counts = {f"{kind[:-1]}Count": len(names) for kind, names in people.items()}
+        group without the state. A list a directory query chooses is ``whole_list``'s (its resource's) people."""
+        people: dict[str, Any] = self.keyed_people()
+        counts: dict[str, Any] = {f"{kind[:-1]}Count": len(names) for kind, names in people.items()}
+        queried = next((f for f in people_files.PEOPLE_FIELDS if isinstance(getattr(self, f, None), QueryForm)), None)
+        if queried and whole_list is not None:
+            chosen = getattr(whole_list, "usernames" if queried == "members" else "users")
+            people[queried], counts[f"{queried[:-1]}Count"] = chosen, chosen.apply(len)
         return {**people, **counts, **({"retainPeople": True} if self.retain_people else {})}
 
     def people(self) -> dict[str, list[str]]:
@@ -129,8 +133,30 @@ class Entry(BaseModel):
 
 
 # A people field is either a whole list or ``{add: [...]}``; errors name the field, not the form tried.
-LIST_FORM, ADD_FORM = Tag(TAG_MARK + "list"), Tag(TAG_MARK + "add")
-LIST_OR_ADD = Discriminator(lambda v: TAG_MARK + ("add" if isinstance(v, (dict, BaseModel)) else "list"))
+LIST_FORM, ADD_FORM, QUERY_FORM = Tag(TAG_MARK + "list"), Tag(TAG_MARK + "add"), Tag(TAG_MARK + "query")
+
+
+def _form(value: Any) -> str:
+    if isinstance(value, QueryForm) or (isinstance(value, dict) and "query" in value):
+        return TAG_MARK + "query"
+    return TAG_MARK + ("add" if isinstance(value, (dict, BaseModel)) else "list")
+
+
+LIST_OR_ADD = Discriminator(_form)
+
+
+class QueryForm(BaseModel):
+    """What both APIs' query forms share: the people always in, those never in, and the floor."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False)
+    min_matches: Optional[MinMatches] = Field(None, alias="minMatches", description=(
+        f"the fewest people the query may match (default {MIN_MATCHES}); fewer fails `preview` with no write"))
+
+    def arguments(self) -> dict[str, Any]:
+        """The query form as the whole-list resource's arguments (``query``, ``exclude``, ``min_matches``)."""
+        query = getattr(self, "query")
+        return {"query": query.model_dump(exclude_none=True) if isinstance(query, BaseModel) else query,
+                "exclude": getattr(self, "exclude"), "min_matches": self.min_matches}
 
 
 Membership = tuple[type, str, Any, pulumi.ResourceOptions]  # resource class, name, args, options
@@ -143,16 +169,28 @@ class AddMembers(BaseModel):
     add: Usernames
 
 
+class QueryMembers(QueryForm):
+    """``members: {query: {...}, include: [...], exclude: [...]}``: the pod's users the query matches (active
+    ones, exactly), with ``include`` always in and ``exclude`` never, re-evaluated at every preview and up."""
+
+    query: SymphonyUserQuery
+    include: Optional[Usernames] = None
+    exclude: Optional[Usernames] = None
+
+
 class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
     """One entry of ``usergroups:symphonyGroups``."""
 
     kind = "symphonyGroups"
     args_class = SymphonyUserGroupArgs
     entry_only = Entry.entry_only | {"members", "assignees", "max_removals"}  # people are resources of their own
-    members: Optional[Annotated[Union[Annotated[Usernames, LIST_FORM], Annotated[AddMembers, ADD_FORM]], LIST_OR_ADD]] = Field(
+    members: Optional[Annotated[Union[Annotated[Usernames, LIST_FORM], Annotated[AddMembers, ADD_FORM],
+                                      Annotated[QueryMembers, QUERY_FORM]], LIST_OR_ADD]] = Field(
         None, description="pod usernames: a list is the group's whole member list (`SymphonyUserGroupMembers`); "
-                          "`{add: [...]}` manages only those (`SymphonyUserGroupMember` each); absent: members "
-                          "are not managed. Any list may be `{file: people/emea.txt}` instead (the README's People files)")
+                          "`{add: [...]}` manages only those (`SymphonyUserGroupMember` each); `{query: {location: "
+                          "London}, include: [...], exclude: [...]}` makes the users a directory query matches the "
+                          "whole list; absent: members are not managed. Any list may be `{file: people/emea.txt}` "
+                          "instead (the README's People files)")
     assignees: Optional[Usernames] = Field(
         None, description="pod usernames of the group's assignees, e.g. compliance officers "
                           "(`SymphonyUserGroupAssignment` each; other assignees are left alone); or `{file: ...}`")
@@ -163,7 +201,8 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
 
     def people(self) -> dict[str, list[str]]:
         """The people this entry declares, by kind (``members``, ``assignees``), as spelled, sorted."""
-        members = self.members.add if isinstance(self.members, AddMembers) else self.members
+        members = self.members.add if isinstance(self.members, AddMembers) else \
+            (self.members.include or []) if isinstance(self.members, QueryMembers) else self.members
         return {k: sorted(v) for k, v in (("members", members), ("assignees", self.assignees)) if v is not None}
 
     def memberships(self, group_id: Any) -> list[Membership]:
@@ -173,6 +212,10 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
             out += [(SymphonyUserGroupMember, f"{self.key}/{name}",
                      SymphonyUserGroupMemberArgs(group_id=group_id, username=name, connection=self.connection),
                      self.people_options(f"/{name}")) for name in self.members.add]
+        elif isinstance(self.members, QueryMembers):
+            out.append((SymphonyUserGroupMembers, self.key, SymphonyUserGroupMembersArgs(
+                group_id=group_id, usernames=self.members.include, max_removals=self.max_removals,
+                connection=self.connection, **self.members.arguments()), self.people_options()))
         elif self.members is not None:
             out.append((SymphonyUserGroupMembers, self.key, SymphonyUserGroupMembersArgs(
                 group_id=group_id, usernames=self.members, max_removals=self.max_removals, connection=self.connection),
@@ -190,6 +233,15 @@ class AddUsers(BaseModel):
     add: UserList
 
 
+class QueryUsers(QueryForm):
+    """``users: {query: 'ilike(user.email,"*@contoso.com")', include: [...], exclude: [...]}``: the account's
+    users the RQL filter matches (active ones), with ``include`` always in and ``exclude`` never."""
+
+    query: RqlQuery
+    include: Optional[UserList] = None
+    exclude: Optional[UserList] = None
+
+
 class SwoGroupEntry(Entry, SwoUserGroupInputs):
     """One entry of ``usergroups:swoGroups`` (``accountId`` in YAML, as the model's metadata says)."""
 
@@ -200,11 +252,13 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
     kind = "swoGroups"
     args_class = SwoUserGroupArgs
     entry_only = Entry.entry_only | {"users", "max_removals"}  # the group's users are resources of their own
-    users: Optional[Annotated[Union[Annotated[UserList, LIST_FORM], Annotated[AddUsers, ADD_FORM]], LIST_OR_ADD]] = Field(
+    users: Optional[Annotated[Union[Annotated[UserList, LIST_FORM], Annotated[AddUsers, ADD_FORM],
+                                    Annotated[QueryUsers, QUERY_FORM]], LIST_OR_ADD]] = Field(
         None, description="account users by id (`USR-NNNN-NNNN`) or e-mail address: a list is the group's whole "
                           "list (`SwoUserGroupMembers`); `{add: [...]}` manages only those (`SwoUserGroupMember` "
-                          "each); absent: users are not managed. Any list may be `{file: people/ops.csv, column: email}` "
-                          "instead (the README's People files)")
+                          "each); `{query: 'ilike(user.email,\"*@contoso.com\")', include: [...], exclude: [...]}` "
+                          "makes the users an RQL filter matches the whole list; absent: users are not managed. Any "
+                          "list may be `{file: people/ops.csv, column: email}` instead (the README's People files)")
 
     max_removals: Optional[MaxRemovals] = Field(None, alias="maxRemovals", description=(
         "the most people one `up` may remove from the whole list (`members: [...]` / `users: [...]`); default "
@@ -212,7 +266,8 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
 
     def people(self) -> dict[str, list[str]]:
         """The users this entry declares, as spelled, sorted."""
-        users = self.users.add if isinstance(self.users, AddUsers) else self.users
+        users = self.users.add if isinstance(self.users, AddUsers) else \
+            (self.users.include or []) if isinstance(self.users, QueryUsers) else self.users
         return {"users": sorted(users)} if users is not None else {}
 
     def ledger(self) -> dict[str, Any]:
@@ -229,6 +284,11 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
                      SwoUserGroupMemberArgs(account_id=self.account_id, group_id=group_id, user=user,
                                             connection=self.connection), self.people_options(f"/{user}"))
                     for user in self.users.add]
+        if isinstance(self.users, QueryUsers):
+            return [(SwoUserGroupMembers, self.key, SwoUserGroupMembersArgs(
+                account_id=self.account_id, group_id=group_id, users=self.users.include,
+                max_removals=self.max_removals, connection=self.connection, **self.users.arguments()),
+                self.people_options())]
         return [(SwoUserGroupMembers, self.key, SwoUserGroupMembersArgs(
             account_id=self.account_id, group_id=group_id, users=self.users, max_removals=self.max_removals,
             connection=self.connection), self.people_options())]

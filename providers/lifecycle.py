@@ -233,7 +233,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
             partial = validated if validated is not None else cast(I, self.inputs_model.model_construct(
                 **{**defaults, **known}))
             failures.extend(self.check_online(partial, _olds, unknown))
-        return CheckResult(store({**news, **defaults}, self.keyed_fields), [_one_line(f, props) for f in failures])
+        return CheckResult(store({**news, **defaults}, self.keyed_fields), [one_line(f, props) for f in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         olds, news = load(olds, self.keyed_fields), load(news, self.keyed_fields)
@@ -351,7 +351,7 @@ def plain(value: Any) -> Any:
     return value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
 
 
-def _one_line(failure: CheckFailure, props: dict[str, Any]) -> CheckFailure:
+def one_line(failure: CheckFailure, props: dict[str, Any]) -> CheckFailure:
     """The failure without its property when that property holds a list or a map: the engine prints a named
     property's whole value in the error (``property usernames value {[...every name...]}``), and the reason
     already begins with the field."""

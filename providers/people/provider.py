@@ -12,7 +12,7 @@ from .. import pending
 from ..config import Settings
 from ..fields import ResourceInputs, fields_where, removals_allowed, titled
 from ..keyed import load
-from ..lifecycle import Provider
+from ..lifecycle import Provider, one_line
 from ..notices import tell, warn
 from .adapter import PeopleAdapter, PersonId
 from .arrivals import arrivals
@@ -256,7 +256,7 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
         loaded = load(news, self.keyed_fields)
         chosen, failures = queries.expand(self, load(olds, self.keyed_fields), loaded)
         if failures:
-            return CheckResult(news, failures)
+            return CheckResult(news, [one_line(f, loaded) for f in failures])
         return super().check(olds, chosen if chosen is not loaded else news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
