@@ -62,8 +62,7 @@ def detail(user: dict[str, Any]) -> dict[str, Any]:
                   "lastName": user.get("lastName"), "userName": user.get("username"),
                   "displayName": user.get("displayName"), "companyName": user.get("company"),
                   "title": user.get("title"), "location": user.get("location"),
-                  "accountType": user.get("accountType"),
-                  **{name: user[f"_{name}"] for name in PRIVATE_FILTERS if user.get(f"_{name}")}}
+                  "accountType": user.get("accountType")}  # UserAttributes (v1) has no market or function fields
     return {"userAttributes": {k: v for k, v in attributes.items() if v is not None},
             "userSystemInfo": {"id": user["id"], "status": user.get("_status", "ENABLED"), "suspended": False},
             "roles": user.get("_roles") or ["INDIVIDUAL"]}

@@ -142,3 +142,18 @@ def test_account_user_groups_add_list_remove(swo_url, swo_token, swo_admin, grou
         users.groups(jane["id"]).delete(default)  # the user's last group
     assert err.value.status_code == 400 and "at least one" in err.value.detail
     groups.delete(ops.id)
+
+
+def test_a_directory_query_over_account_users_as_the_client_builds_it(swo_url, swo_token, swo_admin):
+    """A query group's RQL: the client's own builder and the raw expression a stack declares, with the active
+    status the provider adds, choose the same users, and the client's model reads their status."""
+    client = MPTClient.from_config(authentication=BearerTokenAuthentication(swo_token), base_url=swo_url)
+    swo_admin.post("/users", json={"account": ACCOUNT, "users": [
+        {"email": "ann@contoso.com"}, {"email": "cid@contoso.com", "status": "Disabled"},
+        {"email": "bob@fabrikam.com"}]}).raise_for_status()
+    users = client.accounts.accounts.users(ACCOUNT)
+    built = RQLQuery().n("user.email").ilike("*@contoso.com") & RQLQuery(status="Active")
+    raw = RQLQuery.new(expr='and(ilike(user.email,"*@contoso.com"),eq(status,"Active"))')
+    chosen = [(u.user.email, u.status) for u in users.filter(built).order_by("id").iterate()]
+    assert chosen == [("ann@contoso.com", "Active")]
+    assert [(u.user.email, u.status) for u in users.filter(raw).order_by("id").iterate()] == chosen

@@ -189,3 +189,61 @@ def test_users_lookup_200_and_204_parse_with_the_bdk(symphony_url, symphony_admi
     assert [u.username for u in by_name.users] == ["kim.lee"] and by_name.errors[0].id == "ghost"
     nobody = asyncio.run(bdk_lookup(config, token, username="mallory", local=True))
     assert nobody is None  # the BDK's answer to the documented 204 "No user found."
+
+
+async def bdk_directory(config: BdkConfig, token: Token) -> tuple[Any, Any, Any]:
+    """Both user searches a directory query makes, through the BDK's own generated clients and models."""
+    from symphony.bdk.gen.pod_api.user_api import UserApi
+    from symphony.bdk.gen.pod_model.user_filter import UserFilter
+    from symphony.bdk.gen.pod_model.user_search_filter import UserSearchFilter
+    from symphony.bdk.gen.pod_model.user_search_query import UserSearchQuery
+
+    factory = ApiClientFactory(config)
+    try:
+        users = UsersApi(factory.get_pod_client())
+        query = UserSearchQuery(filters=UserSearchFilter(company="Acme Bank", location="London"))
+        first = await users.v1_user_search_post(session_token=token.token, search_request=query, local=True,
+                                                skip=0, limit=1)
+        second = await users.v1_user_search_post(session_token=token.token, search_request=query, local=True,
+                                                 skip=1, limit=1)
+        found = await UserApi(factory.get_pod_client()).v1_admin_user_find_post(
+            session_token=token.token, payload=UserFilter(role="COMPLIANCE_OFFICER", status="ENABLED"), limit=1000)
+        return first, second, found
+    finally:
+        await factory.close_clients()
+
+
+def test_directory_searches_parse_with_the_bdk(symphony_url, symphony_admin, token):
+    """Search Users (paged by skip/limit) and Find Users answer in the BDK's UserSearchResults and UserDetail."""
+    symphony_admin.post("/users", json={"users": [
+        {"username": "cara.lon", "company": "Acme Bank", "location": "London", "title": "Officer",
+         "_roles": ["INDIVIDUAL", "COMPLIANCE_OFFICER"]},
+        {"username": "dan.bridge", "company": "Acme Bank", "location": "London Bridge"},
+        {"username": "eve.off", "company": "Acme Bank", "location": "London", "_status": "DISABLED"}]})
+    config = bdk_config(symphony_url, os.environ["CONFORMANCE_SYMPHONY_BOT"], os.environ["CONFORMANCE_SYMPHONY_KEY"])
+    first, second, found = asyncio.run(bdk_directory(config, token))
+    assert first.count == 2 and len(first.users) == 1 and len(second.users) == 1
+    assert {(u.username, u.location) for u in first.users + second.users} == \
+        {("cara.lon", "London"), ("dan.bridge", "London Bridge")}  # inexact, as documented; active users only
+    assert [(d.user_attributes.user_name, d.user_system_info.status) for d in found] == [("cara.lon", "ENABLED")]
+
+
+def test_directory_answers_hold_only_fields_the_bdk_knows(pod, symphony_admin):
+    from symphony.bdk.gen.pod_model.user_attributes import UserAttributes
+    from symphony.bdk.gen.pod_model.user_detail import UserDetail
+    from symphony.bdk.gen.pod_model.user_search_results import UserSearchResults
+    from symphony.bdk.gen.pod_model.user_system_info import UserSystemInfo
+    from symphony.bdk.gen.pod_model.user_v2 import UserV2
+
+    symphony_admin.post("/users", json={"users": [{"username": "fay.lon", "location": "London", "title": "Analyst",
+                                                   "company": "Acme Bank", "_function": ["Compliance"]}]})
+    searched = pod.post("/v1/user/search", params={"local": "true"}, json={"filters": {"function": "Compliance"}})
+    results = parsed(UserSearchResults, searched.raise_for_status().json())
+    assert [u.username for u in results.users] == ["fay.lon"]
+    for user in searched.json()["users"]:
+        parsed(UserV2, user)
+    found = pod.post("/v1/admin/user/find", json={"status": "ENABLED"}).raise_for_status().json()
+    assert found and all(parsed(UserDetail, d).user_system_info.id for d in found)
+    for detail in found:
+        parsed(UserAttributes, detail["userAttributes"])
+        parsed(UserSystemInfo, detail["userSystemInfo"])
