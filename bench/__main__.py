@@ -315,6 +315,8 @@ def verdict(value: float, goal: float, unit: str = "") -> str:
     if value <= goal:
         return "met"
     over = value - goal
+    if unit and over < 0.005:
+        return f"misses by < 0.01{unit}"
     return f"misses by {over:.2f}{unit}" if unit else f"misses by {over:g}"
 
 

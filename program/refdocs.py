@@ -87,6 +87,8 @@ PAGES = (
 
 def _required(model: type[BaseModel], name: str) -> str:
     info = model.model_fields[name]
+    if fields.field_meta(model, name).get("required"):
+        return str(fields.field_meta(model, name)["required"])
     if info.is_required():
         return "yes"
     if info.default is None:
@@ -97,6 +99,8 @@ def _required(model: type[BaseModel], name: str) -> str:
 
 def _on_change(model: type[BaseModel], name: str) -> str:
     meta = fields.field_meta(model, name)
+    if meta.get("onChange"):
+        return str(meta["onChange"])
     if meta.get("replace"):
         return "**replace**"
     return "none (no API call)" if meta.get("lifecycle") else "update in place"

@@ -79,7 +79,8 @@ Namespace = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-
 
 # -- per-field metadata: the input model is the one declaration of a field ----------------------
 def spec(description: str, *, replace: bool = False, unordered: bool = False, natural_key: bool = False,
-         config_name: str | None = None, lifecycle: bool = False, people: bool = False) -> dict[str, Any]:
+         config_name: str | None = None, lifecycle: bool = False, people: bool = False,
+         required: str | None = None, on_change: str | None = None) -> dict[str, Any]:
     """``Field(**spec(...))``: what the lifecycle, the stack config and the docs need to know of a field.
 
     - ``replace``: a change makes a new resource (the API cannot update it in place);
@@ -87,12 +88,14 @@ def spec(description: str, *, replace: bool = False, unordered: bool = False, na
     - ``natural_key``: part of what makes two groups the same group (with the connection);
     - ``config_name``: the field's name in stack config, when it differs (``accountId``);
     - ``lifecycle``: a setting of the resource itself, not a field of the group (``adopt``, ``connection``);
-    - ``people``: the people a people resource declares (a list of them, or one).
+    - ``people``: the people a people resource declares (a list of them, or one);
+    - ``required``, ``on_change``: what the docs say of it, where the model's own rule is not the whole story
+      (a list a query may fill in; a query that changes who is in).
     """
     return {"description": description,
             "json_schema_extra": {"replace": replace, "unordered": unordered, "naturalKey": natural_key,
                                   "configName": config_name, "lifecycle": lifecycle,
-                                  "people": people}}
+                                  "people": people, "required": required, "onChange": on_change}}
 
 
 def field_meta(model: type[BaseModel], name: str) -> dict[str, Any]:
@@ -169,17 +172,20 @@ def title_field() -> Any:
 
 
 MinMatches = Annotated[int, BeforeValidator(_whole_number), Field(ge=0)]
+CHOOSES = "update in place: who it now adds or drops is written"
+FILLED_BY_QUERY = "yes, unless `query` is given"
 MIN_MATCHES = 1  # a query that matches nobody never empties a group
 
 
 def query_field(description: str) -> Any:
     """The ``query`` input of a whole people list: who the directory says is in (one declaration per API)."""
-    return Field(None, **spec(description, lifecycle=True))
+    return Field(None, **spec(description, lifecycle=True, on_change=CHOOSES))
 
 
 def exclude_field() -> Any:
     """The ``exclude`` input of a whole people list: people a query matches who are never in."""
-    return Field(None, **spec("with `query`: people never in the list, whatever the query matches", lifecycle=True))
+    return Field(None, **spec("with `query`: people never in the list, whatever the query matches", lifecycle=True,
+                              on_change=CHOOSES))
 
 
 def min_matches_field() -> Any:

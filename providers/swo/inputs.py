@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from ..fields import MaxRemovals, MinMatches, exclude_field, max_removals_field, min_matches_field, query_field, title_field
+from ..fields import FILLED_BY_QUERY, MaxRemovals, MinMatches, exclude_field, max_removals_field, min_matches_field, query_field, title_field
 from ..fields import DESCRIPTION_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique, unique_people
 from . import rql
 from .models import USER_ID, CreateUserGroupDto, IdRef, UpdateUserGroupDto
@@ -110,7 +110,8 @@ class SwoUserGroupMembersInputs(SwoGroupPeopleInputs):
 
     users: Annotated[list[UserReference], AfterValidator(unique_users)] = Field(
         **spec("account users by id (`USR-NNNN-NNNN`) or e-mail address; exactly these are in the group; no "
-               "duplicates; order does not matter", unordered=True, people=True))
+               "duplicates; order does not matter; with `query`, the users always in", unordered=True, people=True,
+               required=FILLED_BY_QUERY))
 
     max_removals: Optional[MaxRemovals] = max_removals_field()
     title: Optional[str] = title_field()

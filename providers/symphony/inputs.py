@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from ..fields import MaxRemovals, MinMatches, exclude_field, max_removals_field, min_matches_field, query_field, title_field
+from ..fields import FILLED_BY_QUERY, MaxRemovals, MinMatches, exclude_field, max_removals_field, min_matches_field, query_field, title_field
 from ..fields import DESCRIPTION_MAX, NAME_MAX, Description, Name, Namespace, ResourceInputs, no_hidden, spec, unique_people
 from .models import UserGroupCreate, UserGroupUpdate
 
@@ -131,7 +131,8 @@ class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
 
     usernames: Usernames = Field(**spec("pod usernames or e-mail addresses; exactly these are the group's "
                                         "active members; no duplicates (however spelled) or blanks; order does not "
-                                        "matter", unordered=True, people=True))
+                                        "matter; with `query`, the users always in", unordered=True, people=True,
+                                        required=FILLED_BY_QUERY))
 
     max_removals: Optional[MaxRemovals] = max_removals_field()
     title: Optional[str] = title_field()
