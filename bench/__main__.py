@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.harness import Emulators, PulumiProject, make_bot_key, pulumi_bin  # noqa: E402
+from bench import queries  # noqa: E402
 
 STEPS = ("create", "no-op up", "refresh", "rename all", "destroy")
 SWO_TOKEN = "idt:TKN-0000-0000:bench-token"
@@ -44,6 +45,11 @@ class StepResult:
     requests: list[dict[str, int]] = field(default_factory=list)
     cpu: list[dict[str, float]] = field(default_factory=list)
     peak_rss_mb: float = 0.0
+
+    def median_counts(self) -> dict[str, int]:
+        """The requests counted in the median run (by time)."""
+        middle = sorted(range(len(self.seconds)), key=lambda i: self.seconds[i])[len(self.seconds) // 2]
+        return self.requests[middle]
 
     def median_cpu(self) -> dict[str, float]:
         """The median CPU seconds of each part over the runs."""
@@ -268,14 +274,13 @@ def people_report(table: list[tuple[PeopleCase, dict[str, StepResult]]], args: a
         bare = statistics.median(results["no-op up without people"].seconds)
         for step in MEMBER_STEPS:
             r = results[step]
-            median_run = sorted(range(len(r.seconds)), key=lambda i: r.seconds[i])[len(r.seconds) // 2]
-            total = sum(r.requests[median_run].values())
+            total = sum(r.median_counts().values())
             seconds = statistics.median(r.seconds)
             goal, met = people_goal(case, step, seconds, total, bare, latency, args.writers, r.peak_rss_mb)
             rss = f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb else "-"
             cause = why(r, results["no-op up without people"]) if met.startswith("misses") else ""
             lines.append(f"| {case.label} | {case.n} | {step} | {seconds:.2f} | "
-                         f"{total}: {fmt_requests(r.requests[median_run])} | {goal} | {met} | {cause} | {rss} |")
+                         f"{total}: {fmt_requests(r.median_counts())} | {goal} | {met} | {cause} | {rss} |")
     lines += ["", *growth_lines("people", {(c.label.split(" (")[0], c.n): res for c, res in table},
                                 ("create", "refresh", "destroy"))]
     return lines
@@ -365,16 +370,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people-sizes", default="100,1000,10000",
                         help="people in the one group of each API, one row set per size")
     parser.add_argument("--writers", type=int, default=8, help="the connections' people writers (their default)")
-    parser.add_argument("--only", choices=("groups", "people"),
-                        help="run one table; the other is kept as it is in --out")
+    parser.add_argument("--query-symphony", type=int, default=5000, help="pod users a query group matches")
+    parser.add_argument("--query-swo", type=int, default=2000, help="account users a query group matches")
+    parser.add_argument("--only", choices=("groups", "people", "queries"),
+                        help="run one table; the others are kept as they are in --out")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     latency = args.latency_ms / 1000
     out = Path(args.out)
     previous = out.read_text() if out.exists() else ""
-    head, sep, tail = previous.partition("\n## Group ")  # the groups table, then the people table
+    head, sep, tail = previous.partition("\n## Group ")  # the groups table, the people table, the queries
     kept_groups, kept_people = (head + "\n", "## Group " + tail) if sep else (previous, "")
+    kept_people, qsep, qtail = kept_people.partition("\n" + queries.HEADING)
+    kept_queries = queries.HEADING + qtail if qsep else ""
 
     table: dict[tuple[str, int], dict[str, StepResult]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -382,8 +391,11 @@ def main(argv: list[str] | None = None) -> int:
         bot = make_bot_key(base / "keys", "bench-bot")
         emu = Emulators(base / "emu", bot, SWO_TOKEN, "unused", latency_ms=args.latency_ms).start()
         try:
-            members = run_people(base, bot, emu, args) if args.only != "groups" else None
-            for n in (sizes if args.only != "people" else []):
+            members = run_people(base, bot, emu, args) if args.only in (None, "people") else None
+            steps = queries.Steps(set_config, timed, record)
+            chosen = queries.run_queries(base, bot, emu, args, steps, SWO_TOKEN) if args.only in (None, "queries") \
+                else None
+            for n in (sizes if args.only in (None, "groups") else []):
                 for kind in ("baseline", "baseline-state", "symphony", "swo"):
                     results: dict[str, StepResult] = {}
                     for r in range(args.repeat):
@@ -405,12 +417,14 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             emu.stop()
 
-    groups_text = "\n".join(report(table, sizes, latency, args)) + "\n\n" if args.only != "people" \
+    groups_text = "\n".join(report(table, sizes, latency, args)) + "\n\n" if args.only in (None, "groups") \
         else kept_groups
     members_text = "\n".join(members) + "\n" if members is not None \
-        else kept_people
-    print(groups_text + members_text)
-    out.write_text(groups_text + members_text)
+        else kept_people.rstrip("\n") + "\n"
+    queries_text = "\n" + "\n".join(chosen) + "\n" if chosen is not None \
+        else ("\n" + kept_queries.rstrip("\n") + "\n" if kept_queries else "")
+    print(groups_text + members_text + queries_text)
+    out.write_text(groups_text + members_text + queries_text)
     return 0
 
 
@@ -459,8 +473,7 @@ def report(table, sizes, latency, args) -> list[str]:
                 f = statistics.median(fat[step].seconds)
                 api = math.ceil(n / 4) * latency if step != "no-op up" else 0
                 floor = b + api
-                median_run = sorted(range(len(ours[step].seconds)), key=lambda i: ours[step].seconds[i])[len(ours[step].seconds) // 2]
-                counts = ours[step].requests[median_run]
+                counts = ours[step].median_counts()
                 goal, met = group_goal(step, n, b, f, o, sum(counts.values()), latency)
                 reference = base[step] if step == "refresh" else fat[step]
                 cause = why(ours[step], reference) if "misses" in met else ""

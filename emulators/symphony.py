@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import threading
 import time
@@ -289,7 +290,8 @@ class SymphonyApi(EmulatedApi):
         skip, limit = int(request.param("skip") or 0), int(request.param("limit") or pod_directory.SEARCH_DEFAULT_LIMIT)
         if skip < 0 or limit < 1:
             return self.error(400, "skip must be 0 or more and limit 1 or more")
-        found = [u for u in self._users() if pod_directory.search_matches(u, filters)]
+        found = self.derived("search:" + json.dumps(filters, sort_keys=True),  # one scan per directory state
+                             lambda: [u for u in self._users() if pod_directory.search_matches(u, filters)])
         page = found[skip:skip + limit]
         return Response(200, {"count": len(found), "skip": skip, "limit": len(page), "searchQuery": body,
                               "users": [self._user_view(u) for u in page]})
@@ -301,7 +303,8 @@ class SymphonyApi(EmulatedApi):
         limit = int(request.param("limit") or pod_directory.FIND_DEFAULT_LIMIT)
         if skip < 0 or not 1 <= limit <= pod_directory.FIND_MAX_LIMIT:
             return self.error(400, f"skip must be 0 or more and limit from 1 to {pod_directory.FIND_MAX_LIMIT}")
-        found = [u for u in self._users() if pod_directory.find_matches(u, user_filter)]
+        found = self.derived("find:" + json.dumps(user_filter, sort_keys=True),
+                             lambda: [u for u in self._users() if pod_directory.find_matches(u, user_filter)])
         return Response(200, [pod_directory.detail(u) for u in found[skip:skip + limit]])
 
     def list_memberships(self, request: Request) -> Response:

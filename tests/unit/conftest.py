@@ -5,6 +5,7 @@ from __future__ import annotations
 import types
 
 import pytest
+import responses
 import tenacity
 
 
@@ -29,6 +30,13 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr("providers.people.arrivals.APPEAR_WITHIN", 0.2)  # a refused removal waits briefly
     monkeypatch.setattr(tenacity, "time", types.SimpleNamespace(monotonic=lambda: clock[0], sleep=sleep))
     return waits
+
+
+@pytest.fixture
+def rsps():
+    """The ``responses`` mock a unit test registers its fake endpoints on; unused ones are no failure."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
+        yield r
 
 
 @pytest.fixture(autouse=True)

@@ -30,12 +30,6 @@ LONDON = {"company": "Acme Bank", "location": "London"}
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
-
-
-@pytest.fixture
 def directory(rsps) -> PodDirectory:
     pod = Pod(rsps, [*PEOPLE, "ivan.extra"])
     return PodDirectory(rsps, pod, {k: dict(v) for k, v in PEOPLE.items()})
@@ -197,3 +191,21 @@ def test_what_the_syntax_check_sends_the_platforms_parser_reads(query, sent):
     elif query.startswith("ilik"):
         with pytest.raises(rql.RqlError):
             rql.parse(query)
+
+
+def test_every_query_error_is_one_readable_line(directory, rsps):
+    from tests.readable import problems
+    from tests.unit.test_people_errors import BUDGET
+
+    p = provider()
+    texts = {
+        "too few": p.check({}, members({"location": "Atlantis"})),
+        "unknown filter": p.check({}, members({"locaton": "London"})),
+        "no filter": p.check({}, members({})),
+        "wrong status": p.check({}, members({"status": "ACTIVE"})),
+        "exclude alone": p.check({}, members(None, ["carol.officer"], exclude=["dave.bridge"])),
+        "unknown operator": configured(SwoUserGroupMembersProvider, SWO_CONFIG).check({}, swo("ilik(a,b)")),
+    }
+    for path, result in texts.items():
+        text = " | ".join(f.reason for f in result.failures)
+        assert text and not problems(text, BUDGET), (path, text, problems(text, BUDGET))

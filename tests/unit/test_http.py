@@ -33,12 +33,6 @@ def client(auth=None, **timeouts) -> HttpClient:
                       secrets=lambda: ["super-secret-value"])
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
-
-
 def test_get_retries_5xx_until_success(rsps):
     for status in (500, 502, 503):
         rsps.get(f"{URL}/x", status=status, json={"title": "err"})

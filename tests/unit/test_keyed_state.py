@@ -4,7 +4,6 @@ engine's plan and refresh name each person; states written before 0.3.0 (lists) 
 from __future__ import annotations
 
 import pytest
-import responses
 
 from providers.errors import ProviderError
 from providers.keyed import keyed, listed
@@ -12,12 +11,6 @@ from providers.swo.members import SwoUserGroupMembersProvider
 from providers.symphony.members import SymphonyUserGroupMembersProvider
 from tests.unit.helpers import configured
 from tests.unit.people_fakes import ACC, GID, SWO_CONFIG, SYM_CONFIG, SYM_GID, Pod, Tenant
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
 
 
 @pytest.fixture

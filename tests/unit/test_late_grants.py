@@ -11,7 +11,7 @@ from program.ledger import PeopleLedgerProvider
 from providers import pending
 from providers.errors import ProviderError
 from providers.people import late_grants
-from tests.unit.test_people_rules import WORLDS, World, make, new_run, rsps  # noqa: F401 - the fixture
+from tests.unit.test_people_rules import WORLDS, World, make, new_run
 
 LEDGER = {"symphonyGroups": {}, "swoGroups": {}, "where": "stacks/Pulumi.t.yaml"}
 

@@ -18,12 +18,6 @@ from tests.unit.test_symphony_provider import GROUPS as SYM_GROUPS, INPUTS as SY
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
-
-
-@pytest.fixture
 def swo():
     return configured(SwoUserGroupProvider, {"swo:apiUrl": SWO_URL, "swo:apiToken": SWO_TOKEN,
                                              **{f"swo:{k}": v for k, v in FAST.items()}})

@@ -12,7 +12,7 @@ import pytest
 
 from providers.errors import ProviderError
 from tests.readable import problems
-from tests.unit.test_people_rules import LIST_WORLDS, WORLDS, World, make, many, new_run, rsps  # noqa: F401
+from tests.unit.test_people_rules import LIST_WORLDS, WORLDS, World, make, many, new_run
 
 BUDGET = 230  # the provider's part of the line (the CLI's whole line is held to 300 end to end)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
-import responses
 from pulumi.output import Unknown
 
 from providers import cache
@@ -27,12 +26,6 @@ from tests.unit.helpers import POD_URL, SWO_URL, configured
 from tests.unit.people_fakes import ACC, GID, SWO_CONFIG, SYM_CONFIG, SYM_GID, Pod, Tenant
 
 KELVIN = "\u212aelvin.user"  # KELVIN SIGN: folds to "kelvin.user", and is another account
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
 
 
 def sym_list(names):

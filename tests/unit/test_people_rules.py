@@ -103,12 +103,6 @@ WORLDS = {"symphony-members": lambda r: symphony_world(r, "memberships"),
 LIST_WORLDS = ["symphony-members", "swo-users"]
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
-
-
 def make(rsps: responses.RequestsMock, name: str) -> World:
     cache.clear()  # a new run: a new provider process
     return WORLDS[name](rsps)

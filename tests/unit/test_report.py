@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from program.report import ADDED, IN_SYNC, MISSING, UNKNOWN, PeopleState, compare, rows
-from tests.unit.test_people_rules import LIST_WORLDS, World, make, rsps  # noqa: F401
+from tests.unit.test_people_rules import LIST_WORLDS, World, make
 
 
 def adapter_of(w: World):

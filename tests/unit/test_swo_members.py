@@ -20,12 +20,6 @@ CONFIG = SWO_CONFIG
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
-
-
-@pytest.fixture
 def tenant(rsps) -> Tenant:
     emails = {f"USR-1234-000{i}": f"user{i}@contoso.com" for i in range(1, 6)}
     return Tenant(rsps, emails, {u: {"UGR-0000-0001"} for u in emails})

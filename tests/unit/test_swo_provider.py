@@ -41,12 +41,6 @@ def provider():
                                              **{f"swo:{k}": v for k, v in FAST.items()}})
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
-
-
 def unlisted(rsps):
     """The account's group listing, empty: every read asks for its group directly."""
     rsps.get(LIST, json={"$meta": {"pagination": {"offset": 0, "limit": 100, "total": 0}}, "data": []})

@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-import responses
 from pulumi.dynamic import Config, ConfigureRequest
 
 from providers.errors import ProviderError
@@ -22,12 +21,6 @@ from tests.unit.people_fakes import GROUPS, SYM_CONFIG, SYM_GID, Pod
 
 GID = SYM_GID
 CONFIG = SYM_CONFIG
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
 
 
 @pytest.fixture

@@ -59,12 +59,6 @@ def token_provider():
     return configured(SymphonyUserGroupProvider, settings(**{"symphony:sessionToken": SESSION}))
 
 
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as r:
-        yield r
-
-
 def unlisted(rsps):
     """The pod's group listing, empty: every read asks for its group directly."""
     rsps.get(LIST, json={"data": []})
