@@ -11,10 +11,11 @@ groups = stack_config.load()  # stops here, naming file, list and entry, if anyt
 symphony = {key: SymphonyUserGroup(key, entry.args(), entry.options()) for key, entry in groups.symphony}
 swo = {key: SwoUserGroup(key, entry.args(), entry.options()) for key, entry in groups.swo}
 # People depend on their group through group_id: `destroy` removes them before the group.
-people = {(entry.kind, name): resource_class(name, args, opts)
+people = {(entry.kind, name, resource_class): resource_class(name, args, opts)
           for made, entries in ((symphony, groups.symphony), (swo, groups.swo))
           for key, entry in entries
           for resource_class, name, args, opts in entry.memberships(made[key].id)}
+chosen = stack_config.whole_list_people(people)  # what a directory query chose, as the lists hold it
 
 # Who each entry declares, as the last `up` recorded it: a people key gone from an entry fails preview.
 # It depends on everything, so `destroy` deletes it first: it refuses, before any write, a destroy that
@@ -29,11 +30,11 @@ sym_entries, swo_entries = dict(groups.symphony), dict(groups.swo)
 # query chooses is exported as its resource holds it.
 pulumi.export("symphonyGroups", {
     key: {"id": g.id, "name": g.name, "type": g.type, "area": g.area, "active": g.active,
-          **sym_entries[key].exported_people(people.get(("symphonyGroups", key)))}
+          **sym_entries[key].exported_people(chosen.get(("symphonyGroups", key)))}
     for key, g in symphony.items()
 })
 pulumi.export("swoGroups", {
     key: {"id": g.id, "name": g.name, "accountId": g.account_id, "revision": g.revision, "modules": g.modules,
-          **swo_entries[key].exported_people(people.get(("swoGroups", key)))}
+          **swo_entries[key].exported_people(chosen.get(("swoGroups", key)))}
     for key, g in swo.items()
 })

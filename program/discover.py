@@ -32,6 +32,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from program import proposals
 from program.stack_config import CONFIG_ROOM, PROJECT, SwoGroupEntry, SymphonyGroupEntry, slug
 from providers import fields
 from providers.errors import ProviderError, field_message, field_path
@@ -91,7 +92,7 @@ def _text(value: str) -> DoubleQuotedScalarString:
 
 # -- reading the tenants -------------------------------------------------------------------
 def symphony_groups(client: Any, connection: str, types: list[str], include_inactive: bool,
-                    people: Callable[[Iterable[Any]], Iterable[Any]]) -> list[Found]:
+                    people: Callable[[Iterable[Any]], Iterable[Any]], propose_queries: bool = False) -> list[Found]:
     found: list[Found] = []
     for type_ in types:
         groups = client.list(type_)
@@ -110,7 +111,7 @@ def symphony_groups(client: Any, connection: str, types: list[str], include_inac
             elif not g.active and twins:
                 f.left_out = f"inactive, and an active group ({twins[0]}) has this name"
             else:
-                f.entry = _symphony_entry(client, g, connection)
+                f.entry = _symphony_entry(client, g, connection, propose_queries)
                 f.left_out = cannot_declare(SymphonyGroupEntry, f.entry)
             found.append(f)
     return found
@@ -160,13 +161,17 @@ def declared_fields(model: type[BaseModel], values: dict[str, Any]) -> dict[str,
     return entry
 
 
-def _symphony_entry(client: Any, g: Any, connection: str) -> dict[str, Any]:
+def _symphony_entry(client: Any, g: Any, connection: str, propose_queries: bool = False) -> dict[str, Any]:
     entry = declared_fields(SymphonyUserGroupInputs, g.outputs())
     for kind, key in (("members", "members"), ("assignees", "assignees")):
         links = client.links(g.id, kind) or []
         names = sorted(link.user.username for link in links if link.user and link.user.username)
         if names:
             entry[key] = [_text(n) for n in names]
+    query = proposals.symphony_query(client, connection, list(entry.get("members") or [])) if propose_queries \
+        else None
+    if query:
+        entry["members"] = {"query": {k: _text(v) for k, v in query.items()}}
     return _settings(entry, SymphonyUserGroupInputs, connection)
 
 
@@ -179,7 +184,7 @@ def _settings(entry: dict[str, Any], model: type[BaseModel], connection: str) ->
 
 
 def swo_groups(client: Any, connection: str, accounts: list[str],
-               people: Callable[[Iterable[Any]], Iterable[Any]]) -> list[Found]:
+               people: Callable[[Iterable[Any]], Iterable[Any]], propose_queries: bool = False) -> list[Found]:
     groups = [g for a in accounts for g in _account_groups(client, a)] if accounts else client.list("")
     names: dict[tuple[str, str], list[str]] = {}
     for g in groups:
@@ -194,7 +199,7 @@ def swo_groups(client: Any, connection: str, accounts: list[str],
         elif len(twins) > 1:
             f.left_out = f"{len(twins)} groups of {g.account.id} have this name ({', '.join(twins)})"
         else:
-            f.entry = _swo_entry(client, g, connection)
+            f.entry = _swo_entry(client, g, connection, propose_queries)
             f.left_out = cannot_declare(SwoGroupEntry, f.entry)
         found.append(f)
     return found
@@ -209,11 +214,14 @@ def _account_groups(client: Any, account: str) -> list[Any]:
     return listed
 
 
-def _swo_entry(client: Any, g: Any, connection: str) -> dict[str, Any]:
+def _swo_entry(client: Any, g: Any, connection: str, propose_queries: bool = False) -> dict[str, Any]:
     entry = declared_fields(SwoUserGroupInputs, g.outputs())
     users = sorted(u.id for u in client.group_users(g.account.id, g.id))
     if users:
         entry["users"] = users
+    query = proposals.swo_query(client, connection, g.account.id, users) if propose_queries and users else None
+    if query:
+        entry["users"] = {"query": _text(query)}
     return _settings(entry, SwoUserGroupInputs, connection)
 
 
@@ -354,6 +362,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("symphony", "swo"), help="read one API only")
     parser.add_argument("--include-inactive", action="store_true",
                         help="declare inactive Symphony groups too (as active: false)")
+    parser.add_argument("--propose-queries", action="store_true",
+                        help="declare a group's members (Symphony) or users (SoftwareOne) as a directory query where "
+                             "one filter (a shared title, location or company; a shared address domain) matches "
+                             "exactly its people, no one more or less; off by default")
     parser.add_argument("--dry-run", action="store_true", help="print the entries it would add, as YAML; change nothing")
     parser.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when entries were (or would be) added")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: the current one)")
@@ -421,11 +433,11 @@ def read_tenants(args: argparse.Namespace, config: DictConfig, stack: StackFile,
             for connection in _connections(stack, "symphonyGroups", "symphony", "podUrl", config):
                 found += symphony_groups(symphony_connect(connection, config), connection,
                                          args.symphony_type or [DEFAULT_TYPE], args.include_inactive,
-                                         people(f"Symphony ({connection})"))
+                                         people(f"Symphony ({connection})"), args.propose_queries)
         if args.only != "symphony":
             for connection in _connections(stack, "swoGroups", "swo", "apiToken", config):
                 found += swo_groups(swo_connect(connection, config), connection, args.swo_account,
-                                    people(f"SoftwareOne ({connection})"))
+                                    people(f"SoftwareOne ({connection})"), args.propose_queries)
     return found
 
 

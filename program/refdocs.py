@@ -31,6 +31,7 @@ from providers.swo.inputs import (
     SwoUserGroupMembersInputs,
 )
 from providers.symphony.inputs import (
+    SymphonyUserGroupAssigneesInputs,
     SymphonyUserGroupAssignmentInputs,
     SymphonyUserGroupAttributes,
     SymphonyUserGroupInputs,
@@ -80,6 +81,8 @@ PAGES = (
          SymphonyUserGroupMembersAttributes, "the group id (one list per group)"),
     Page("docs/symphony-user-group-member.md", SymphonyUserGroupMemberInputs, None, SymphonyUserLinkAttributes,
          "`<group id>/<user id>`"),
+    Page("docs/symphony-user-group-assignees.md", SymphonyUserGroupAssigneesInputs, None,
+         SymphonyUserGroupMembersAttributes, "the group id (one list per group)"),
     Page("docs/symphony-user-group-assignment.md", SymphonyUserGroupAssignmentInputs, None,
          SymphonyUserLinkAttributes, "`<group id>/<user id>`"),
 )

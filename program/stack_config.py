@@ -47,6 +47,8 @@ from providers.symphony import provider as symphony_provider
 from providers.symphony.inputs import SymphonyUserGroupInputs, SymphonyUserQuery, Usernames
 from providers.symphony.resource import (
     SymphonyUserGroupArgs,
+    SymphonyUserGroupAssignees,
+    SymphonyUserGroupAssigneesArgs,
     SymphonyUserGroupAssignment,
     SymphonyUserGroupAssignmentArgs,
     SymphonyUserGroupMember,
@@ -106,17 +108,17 @@ class Entry(BaseModel):
         return pulumi.ResourceOptions.merge(self.options(suffix),
                                             pulumi.ResourceOptions(retain_on_delete=self.retain_people or None))
 
-    def exported_people(self, whole_list: Any = None) -> dict[str, Any]:
+    def exported_people(self, chosen: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The people as the group's export shows them, each kind a map from the declared spelling to
         ``true`` (so that a change of the outputs reads by name, as the people resources' do), with a count
         per kind (``memberCount``), and ``retainPeople`` when set: a ``StackReference`` reads who is in the
-        group without the state. A list a directory query chooses is ``whole_list``'s (its resource's) people."""
+        group without the state. A kind a directory query chooses is as ``chosen`` has it (kind -> the whole
+        list's output of its people)."""
         people: dict[str, Any] = self.keyed_people()
         counts: dict[str, Any] = {f"{kind[:-1]}Count": len(names) for kind, names in people.items()}
-        queried = next((f for f in people_files.PEOPLE_FIELDS if isinstance(getattr(self, f, None), QueryForm)), None)
-        if queried and whole_list is not None:
-            chosen = getattr(whole_list, "usernames" if queried == "members" else "users")
-            people[queried], counts[f"{queried[:-1]}Count"] = chosen, chosen.apply(len)
+        for kind, names in (chosen or {}).items():
+            if isinstance(getattr(self, kind, None), QueryForm):
+                people[kind], counts[f"{kind[:-1]}Count"] = names, names.apply(len)
         return {**people, **counts, **({"retainPeople": True} if self.retain_people else {})}
 
     def people(self) -> dict[str, list[str]]:
@@ -191,9 +193,12 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
                           "London}, include: [...], exclude: [...]}` makes the users a directory query matches the "
                           "whole list; absent: members are not managed. Any list may be `{file: people/emea.txt}` "
                           "instead (the README's People files)")
-    assignees: Optional[Usernames] = Field(
+    assignees: Optional[Annotated[Union[Annotated[Usernames, LIST_FORM], Annotated[QueryMembers, QUERY_FORM]],
+                                  LIST_OR_ADD]] = Field(
         None, description="pod usernames of the group's assignees, e.g. compliance officers "
-                          "(`SymphonyUserGroupAssignment` each; other assignees are left alone); or `{file: ...}`")
+                          "(`SymphonyUserGroupAssignment` each; other assignees are left alone); or `{file: ...}`; "
+                          "or `{query: {role: COMPLIANCE_OFFICER}, include: [...], exclude: [...]}`: the users a "
+                          "directory query matches are the whole assignee list (`SymphonyUserGroupAssignees`)")
 
     max_removals: Optional[MaxRemovals] = Field(None, alias="maxRemovals", description=(
         "the most people one `up` may remove from the whole list (`members: [...]` / `users: [...]`); default "
@@ -203,7 +208,8 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
         """The people this entry declares, by kind (``members``, ``assignees``), as spelled, sorted."""
         members = self.members.add if isinstance(self.members, AddMembers) else \
             (self.members.include or []) if isinstance(self.members, QueryMembers) else self.members
-        return {k: sorted(v) for k, v in (("members", members), ("assignees", self.assignees)) if v is not None}
+        assignees = (self.assignees.include or []) if isinstance(self.assignees, QueryMembers) else self.assignees
+        return {k: sorted(v) for k, v in (("members", members), ("assignees", assignees)) if v is not None}
 
     def memberships(self, group_id: Any) -> list[Membership]:
         """The people resources this entry declares."""
@@ -220,6 +226,11 @@ class SymphonyGroupEntry(Entry, SymphonyUserGroupInputs):
             out.append((SymphonyUserGroupMembers, self.key, SymphonyUserGroupMembersArgs(
                 group_id=group_id, usernames=self.members, max_removals=self.max_removals, connection=self.connection),
                 self.people_options()))
+        if isinstance(self.assignees, QueryMembers):
+            out.append((SymphonyUserGroupAssignees, self.key, SymphonyUserGroupAssigneesArgs(
+                group_id=group_id, usernames=self.assignees.include, max_removals=self.max_removals,
+                connection=self.connection, **self.assignees.arguments()), self.people_options()))
+            return out
         out += [(SymphonyUserGroupAssignment, f"{self.key}/{name}",
                  SymphonyUserGroupAssignmentArgs(group_id=group_id, username=name, connection=self.connection),
                  self.people_options(f"/{name}")) for name in self.assignees or []]
@@ -292,6 +303,23 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
         return [(SwoUserGroupMembers, self.key, SwoUserGroupMembersArgs(
             account_id=self.account_id, group_id=group_id, users=self.users, max_removals=self.max_removals,
             connection=self.connection), self.people_options())]
+
+
+# The whole-list resources, with the kind of people each holds and the output that holds them.
+WHOLE_LISTS: dict[type, tuple[str, str]] = {SymphonyUserGroupMembers: ("members", "usernames"),
+                                            SymphonyUserGroupAssignees: ("assignees", "usernames"),
+                                            SwoUserGroupMembers: ("users", "users")}
+
+
+def whole_list_people(people: Mapping[tuple[str, str, type], Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per entry (list name, key), each whole list's people output by kind, from the program's people
+    resources keyed by (list name, resource name, class): a whole list is named like its entry."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for (kind, name, resource_class), resource in people.items():
+        if resource_class in WHOLE_LISTS:
+            field, output = WHOLE_LISTS[resource_class]
+            out.setdefault((kind, name), {})[field] = getattr(resource, output)
+    return out
 
 
 class GroupConfig(BaseModel):

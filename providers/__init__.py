@@ -1,5 +1,6 @@
 """User groups and their people as Pulumi resources: ``SymphonyUserGroup`` with its members and
-assignees (``SymphonyUserGroupMembers``, ``SymphonyUserGroupMember``, ``SymphonyUserGroupAssignment``),
+assignees (``SymphonyUserGroupMembers``, ``SymphonyUserGroupMember``, ``SymphonyUserGroupAssignees``,
+``SymphonyUserGroupAssignment``),
 ``SwoUserGroup`` with its users (``SwoUserGroupMembers``, ``SwoUserGroupMember``).
 
 Importing this package has no side effects: it registers no resource, reads no
@@ -20,6 +21,8 @@ from .swo.resource import (
 from .symphony.resource import (
     SymphonyUserGroup,
     SymphonyUserGroupArgs,
+    SymphonyUserGroupAssignees,
+    SymphonyUserGroupAssigneesArgs,
     SymphonyUserGroupAssignment,
     SymphonyUserGroupAssignmentArgs,
     SymphonyUserGroupMember,
@@ -30,5 +33,6 @@ from .symphony.resource import (
 
 __all__ = ["__version__", "SwoUserGroup", "SwoUserGroupArgs", "SwoUserGroupMember", "SwoUserGroupMemberArgs",
            "SwoUserGroupMembers", "SwoUserGroupMembersArgs", "SymphonyUserGroup", "SymphonyUserGroupArgs",
+           "SymphonyUserGroupAssignees", "SymphonyUserGroupAssigneesArgs",
            "SymphonyUserGroupAssignment", "SymphonyUserGroupAssignmentArgs", "SymphonyUserGroupMember",
            "SymphonyUserGroupMemberArgs", "SymphonyUserGroupMembers", "SymphonyUserGroupMembersArgs"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -126,24 +126,40 @@ class SymphonyUserQuery(BaseModel):
         return {n: str(getattr(self, n)) for n in names if getattr(self, n) is not None}
 
 
-class SymphonyUserGroupMembersInputs(SymphonyGroupPeopleInputs):
-    """The validated inputs of ``SymphonyUserGroupMembers``: the group's whole list of active members."""
+def _people_list(what: str) -> Any:
+    """The ``usernames`` of a whole list of a group's ``what`` (members, assignees)."""
+    return Field(**spec(f"pod usernames or e-mail addresses; exactly these are the group's active {what}; no "
+                        "duplicates (however spelled) or blanks; order does not matter; with `query`, the users "
+                        "always in", unordered=True, people=True, required=FILLED_BY_QUERY))
 
-    usernames: Usernames = Field(**spec("pod usernames or e-mail addresses; exactly these are the group's "
-                                        "active members; no duplicates (however spelled) or blanks; order does not "
-                                        "matter; with `query`, the users always in", unordered=True, people=True,
-                                        required=FILLED_BY_QUERY))
+
+class SymphonyPeopleListInputs(SymphonyGroupPeopleInputs):
+    """What a whole list of a Symphony group's people takes, members or assignees: the people, or a query."""
+
+    usernames: Usernames = _people_list("people")
 
     max_removals: Optional[MaxRemovals] = max_removals_field()
     title: Optional[str] = title_field()
     query: Optional[SymphonyUserQuery] = query_field(
-        "a directory query (`{location: London, function: Compliance}`): the active users it matches are members, "
-        "with `usernames` always in and `exclude` never; evaluated at every preview and up")
+        "a directory query (`{location: London, function: Compliance}`): the active users it matches are in the "
+        "list, with `usernames` always in and `exclude` never; evaluated at every preview and up")
     exclude: Optional[Usernames] = exclude_field()
     min_matches: Optional[MinMatches] = min_matches_field()
 
     def label(self) -> str:
         return f"of {self.group_id}"  # after the kind: "Symphony group members of <id>"
+
+
+class SymphonyUserGroupMembersInputs(SymphonyPeopleListInputs):
+    """The validated inputs of ``SymphonyUserGroupMembers``: the group's whole list of active members."""
+
+    usernames: Usernames = _people_list("members")
+
+
+class SymphonyUserGroupAssigneesInputs(SymphonyPeopleListInputs):
+    """The validated inputs of ``SymphonyUserGroupAssignees``: the group's whole list of active assignees."""
+
+    usernames: Usernames = _people_list("assignees (the pod decides who may be assigned, e.g. a compliance officer)")
 
 
 class SymphonyUserGroupMemberInputs(SymphonyGroupPeopleInputs):
@@ -165,7 +181,7 @@ class SymphonyUserGroupAssignmentInputs(SymphonyUserGroupMemberInputs):
 class SymphonyUserGroupMembersAttributes(BaseModel):
     """What ``SymphonyUserGroupMembers`` outputs beyond its arguments."""
 
-    user_ids: dict[str, str] = Field({}, description="the active members by pod user id, each with the username it is "
+    user_ids: dict[str, str] = Field({}, description="the active members (or assignees) by pod user id, each with the username it is "
                                                      "declared by (after refresh: all of them, including any added "
                                                      "outside Pulumi, by the name the pod shows); a list of ids in "
                                                      "states written before 0.3.0, until the list's next update")

@@ -1,6 +1,7 @@
 """Who is in a Symphony compliance group and who oversees it: ``SymphonyUserGroupMembers`` (the whole
-list of members), ``SymphonyUserGroupMember`` (one member) and ``SymphonyUserGroupAssignment`` (one
-assignee, e.g. a compliance officer), the people engine over the ``PodMembers`` and ``PodAssignees`` adapters.
+list of members), ``SymphonyUserGroupMember`` (one member), ``SymphonyUserGroupAssignees`` (the whole list
+of assignees, e.g. compliance officers) and ``SymphonyUserGroupAssignment`` (one assignee), the people
+engine over the ``PodMembers`` and ``PodAssignees`` adapters.
 
 The provider classes live here because every stack's state names this module.
 """
@@ -8,11 +9,16 @@ The provider classes live here because every stack's state names this module.
 from __future__ import annotations
 
 from ..people import OnePersonProvider, PeopleListProvider
-from .inputs import SymphonyUserGroupAssignmentInputs, SymphonyUserGroupMemberInputs, SymphonyUserGroupMembersInputs
+from .inputs import (
+    SymphonyUserGroupAssigneesInputs,
+    SymphonyUserGroupAssignmentInputs,
+    SymphonyUserGroupMemberInputs,
+    SymphonyUserGroupMembersInputs,
+)
 from .people import BULK_FROM, PodAssignees, PodMembers
 
-__all__ = ["BULK_FROM", "SymphonyUserGroupAssignmentProvider", "SymphonyUserGroupMemberProvider",
-           "SymphonyUserGroupMembersProvider"]
+__all__ = ["BULK_FROM", "SymphonyUserGroupAssigneesProvider", "SymphonyUserGroupAssignmentProvider",
+           "SymphonyUserGroupMemberProvider", "SymphonyUserGroupMembersProvider"]
 
 
 class SymphonyUserGroupMembersProvider(PeopleListProvider[SymphonyUserGroupMembersInputs]):
@@ -31,3 +37,9 @@ class SymphonyUserGroupAssignmentProvider(OnePersonProvider[SymphonyUserGroupAss
     """The dynamic provider behind ``SymphonyUserGroupAssignment``. Holds no client, key or session."""
 
     inputs_model, adapter_class = SymphonyUserGroupAssignmentInputs, PodAssignees
+
+
+class SymphonyUserGroupAssigneesProvider(PeopleListProvider[SymphonyUserGroupAssigneesInputs]):
+    """The dynamic provider behind ``SymphonyUserGroupAssignees``. Holds no client, key or session."""
+
+    inputs_model, adapter_class = SymphonyUserGroupAssigneesInputs, PodAssignees

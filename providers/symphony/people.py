@@ -75,28 +75,6 @@ class PodPeople(PeopleAdapter):
         # The engine keeps every number as a float, so ``1305...01`` comes back ``1305...01.0``.
         return int(float(stored))
 
-    def unknown(self, group: str, values: list[str]) -> ProviderError:
-        return ProviderError(f"{some(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
-                             f"this pod, so not added to {group}; check the username or address (compared with the "
-                             "pod's own, without ASCII case)")
-
-
-class PodMembers(PodPeople):
-    """The members of one pod's groups: a whole list or one at a time, and a replace-all for many changes."""
-
-    kind, noun, bulk_from = "members", "member", BULK_FROM
-    list_resource, one_resource = "SymphonyUserGroupMembers", "SymphonyUserGroupMember"
-
-    def replace_all(self, group_id: str, people: list[Person]) -> bool:
-        # The replace names users by username, exactly as the pod has it: a declared address or another
-        # case would be "Users not found", and so would a user the pod no longer expands.
-        names = [username(p) for p in people]
-        if any(n is None for n in names):
-            return False
-        self.client.replace_members(group_id, [n for n in names if n is not None])
-        return True
-
-
     def matching(self, query: SymphonyUserQuery) -> list[Person]:
         # Search Users may answer inexactly ("London" finds "London Bridge"): the fields its answer carries
         # are compared here, exactly but for ASCII case; the others are as the pod matched them.
@@ -137,8 +115,31 @@ class PodMembers(PodPeople):
             why[value] = f"no longer matches {'; '.join(moved)}" if moved else "no longer matches the query"
         return why
 
+    def unknown(self, group: str, values: list[str]) -> ProviderError:
+        return ProviderError(f"{some(values)} {'is not a user' if len(values) == 1 else 'are not users'} of "
+                             f"this pod, so not added to {group}; check the username or address (compared with the "
+                             "pod's own, without ASCII case)")
+
+
+class PodMembers(PodPeople):
+    """The members of one pod's groups: a whole list or one at a time, and a replace-all for many changes."""
+
+    kind, noun, bulk_from = "members", "member", BULK_FROM
+    list_resource, one_resource = "SymphonyUserGroupMembers", "SymphonyUserGroupMember"
+
+    def replace_all(self, group_id: str, people: list[Person]) -> bool:
+        # The replace names users by username, exactly as the pod has it: a declared address or another
+        # case would be "Users not found", and so would a user the pod no longer expands.
+        names = [username(p) for p in people]
+        if any(n is None for n in names):
+            return False
+        self.client.replace_members(group_id, [n for n in names if n is not None])
+        return True
+
 
 class PodAssignees(PodPeople):
-    """The assignees (e.g. compliance officers) of one pod's groups, one at a time."""
+    """The assignees (e.g. compliance officers) of one pod's groups: a whole list or one at a time, each
+    written by the assignment upsert (the API has no replace-all of assignees)."""
 
-    kind, noun, has_list_form, one_resource = "assignees", "assignee", False, "SymphonyUserGroupAssignment"
+    kind, noun = "assignees", "assignee"
+    list_resource, one_resource = "SymphonyUserGroupAssignees", "SymphonyUserGroupAssignment"

@@ -11,6 +11,7 @@ from pulumi.dynamic import Resource
 from ..registration import resource_props
 
 from .members import (
+    SymphonyUserGroupAssigneesProvider,
     SymphonyUserGroupAssignmentProvider,
     SymphonyUserGroupMemberProvider,
     SymphonyUserGroupMembersProvider,
@@ -78,13 +79,14 @@ class SymphonyUserGroupMembersArgs:
     connection: Optional[pulumi.Input[str]] = None
 
 
-class SymphonyUserGroupMembers(Resource, module="symphony", name="UserGroupMembers"):
-    """Exactly these users are the group's active members (authoritative): members added outside
-    Pulumi show as drift at ``refresh`` and are deactivated by the next ``up``.
+SymphonyUserGroupAssigneesArgs = SymphonyUserGroupMembersArgs
 
-    ``id`` is the group id. Removing the resource deactivates exactly the declared members.
+
+class _PeopleList(Resource):
+    """A group's whole list of members or assignees; ``id`` is the group id.
+
     ``usernames`` is stored, and output, as a map from each name to ``true`` (``providers.keyed``), so that
-    the plan names each member who joins or leaves; ``user_ids`` maps each member's id to their name.
+    the plan names each person who joins or leaves; ``user_ids`` maps each person's id to their name.
     """
 
     group_id: pulumi.Output[str]
@@ -98,11 +100,32 @@ class SymphonyUserGroupMembers(Resource, module="symphony", name="UserGroupMembe
     exclude: pulumi.Output[Optional[list[str]]]
     min_matches: pulumi.Output[Optional[int]]
     connection: pulumi.Output[str]
+    provider_class: ClassVar[type]
 
     def __init__(self, resource_name: str, args: SymphonyUserGroupMembersArgs,
                  opts: Optional[pulumi.ResourceOptions] = None) -> None:
-        provider = SymphonyUserGroupMembersProvider()
-        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserGroupMembersAttributes, args, resource_name), opts)
+        provider = self.provider_class()
+        super().__init__(provider, resource_name, resource_props(provider, SymphonyUserGroupMembersAttributes, args,
+                                                                 resource_name), opts)
+
+
+class SymphonyUserGroupMembers(_PeopleList, module="symphony", name="UserGroupMembers"):
+    """Exactly these users are the group's active members (authoritative): members added outside
+    Pulumi show as drift at ``refresh`` and are deactivated by the next ``up``. Removing the resource
+    deactivates exactly the declared members. With ``query``, the directory chooses them at every run.
+    """
+
+    provider_class = SymphonyUserGroupMembersProvider
+
+
+class SymphonyUserGroupAssignees(_PeopleList, module="symphony", name="UserGroupAssignees"):
+    """Exactly these users are the group's active assignees, e.g. its compliance officers (authoritative):
+    assignees added outside Pulumi show as drift at ``refresh`` and are deactivated by the next ``up``.
+    Removing the resource deactivates exactly the declared assignees. With ``query`` (e.g. ``{role:
+    COMPLIANCE_OFFICER}``), the directory chooses them at every run.
+    """
+
+    provider_class = SymphonyUserGroupAssigneesProvider
 
 
 @dataclass

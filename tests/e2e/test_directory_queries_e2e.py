@@ -23,7 +23,10 @@ def writes(emu: Emulators) -> int:
 
 def test_query_groups_follow_the_directory(project: PulumiProject, emu: Emulators):
     pod = {u["username"]: u["id"] for u in emu.symphony.seed_pod_users([
-        {"username": "carol.officer", **LONDON, "title": "Compliance Officer", "_function": ["Compliance"]},
+        {"username": "carol.officer", **LONDON, "title": "Compliance Officer", "_function": ["Compliance"],
+         "_roles": ["INDIVIDUAL", "COMPLIANCE_OFFICER"]},
+        {"username": "zoe.officer", "company": "Acme Bank", "location": "Paris",
+         "_roles": ["INDIVIDUAL", "COMPLIANCE_OFFICER"]},
         {"username": "dave.bridge", "company": "Acme Bank", "location": "London Bridge"},  # the search's near miss
         {"username": "erin.paris", "company": "Acme Bank", "location": "Paris"},
         {"username": "frank.gone", **LONDON, "_status": "DISABLED"},
@@ -35,8 +38,9 @@ def test_query_groups_follow_the_directory(project: PulumiProject, emu: Emulator
         {"email": "ann@contoso.com"}, {"email": "bob@fabrikam.com"}, {"email": "cid@contoso.com", "status": "Disabled"},
         {"email": "dee@contoso.com"}, {"email": "eve@contoso.com"}])}
     members = {"query": LONDON, "include": ["ivan.paris"], "exclude": ["hank.contractor"]}
+    officers = {"query": {"role": "COMPLIANCE_OFFICER"}}
     buyers = {"query": CONTOSO, "exclude": ["dee@contoso.com"]}
-    project.set_groups(symphony=[symphony_group("emea", "EMEA Compliance", members=members)],
+    project.set_groups(symphony=[symphony_group("emea", "EMEA Compliance", members=members, assignees=officers)],
                        swo=[swo_group("buyers", "All buyers", users=buyers)])
     up = project.up().ok().output
     out = project.outputs()
@@ -44,6 +48,10 @@ def test_query_groups_follow_the_directory(project: PulumiProject, emu: Emulator
     london = {"carol.officer", *(f"lon.user{i:02d}" for i in range(12))}
     assert active(emu, emea) == london | {"ivan.paris"}, up[-3000:]  # not dave, frank or hank
     assert in_group(emu, buy) == {users["ann@contoso.com"], users["eve@contoso.com"]}  # not bob, cid or dee
+    assert active(emu, emea, "assignments") == {"carol.officer", "zoe.officer"}  # Find Users by role
+    exported = out["symphonyGroups"]["emea"]
+    assert exported["memberCount"] == 14 and "lon.user00" in exported["members"]  # as the query chose them
+    assert exported["assignees"] == {"carol.officer": True, "zoe.officer": True}
     emu.symphony.reset_counts()
     emu.swo.reset_counts()
     project.up("--expect-no-changes").ok()
@@ -66,14 +74,14 @@ def test_query_groups_follow_the_directory(project: PulumiProject, emu: Emulator
     # fails naming why, and nothing is written.
     emu.symphony.reset_counts()
     emu.swo.reset_counts()
-    project.set_groups(symphony=[symphony_group("emea", "EMEA Compliance",
+    project.set_groups(symphony=[symphony_group("emea", "EMEA Compliance", assignees=officers,
                                                 members={**members, "query": {**LONDON, "location": "Atlantis"}})],
                        swo=[swo_group("buyers", "All buyers", users=buyers)])
     empty = project.preview()
     assert empty.returncode != 0 and "matches 0 active members, fewer than min_matches (1)" in empty.output, \
         empty.output[-3000:]
     assert "property query value" not in empty.output  # one line, without the query's whole value
-    project.set_groups(symphony=[symphony_group("emea", "EMEA Compliance", members={
+    project.set_groups(symphony=[symphony_group("emea", "EMEA Compliance", assignees=officers, members={
         **members, "query": {**LONDON, "location": "Paris"}})],  # carol and ivan: the 13 Londoners would leave
         swo=[swo_group("buyers", "All buyers", users=buyers)])
     mass = project.up()

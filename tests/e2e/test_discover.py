@@ -40,7 +40,8 @@ def seed(emu: Emulators) -> dict[str, str]:
     emu.symphony.set_link(members_gid, "members", _uid(emu, "alice.smith"), True)
     emu.symphony.set_link(members_gid, "members", _uid(emu, "bob.jones"), True)
     emu.symphony.set_link(members_gid, "assignees", _uid(emu, "carol.officer"), True)
-    crowd = emu.symphony.seed_pod_users([f"desk.user{i:02d}" for i in range(60)])  # past inline: to a file
+    crowd = emu.symphony.seed_pod_users([{"username": f"desk.user{i:02d}", "location": "Desk Floor"}
+                                         for i in range(60)])  # past inline: to a file
     for user in crowd:
         emu.symphony.set_link(ids["sym:Scope 030"], "members", user["id"], True)
     emu.symphony.seed_group(name="Scope 050", type="ROLE_SCOPE", active=False)  # inactive twin: left out
@@ -79,6 +80,13 @@ def test_discover_adopt_without_writes_then_no_op_then_drift(project: PulumiProj
     planned = yaml.safe_load(dry.stdout)
     # Each API has one group named with a tab, which no stack entry may hold: left out, saying why.
     assert len(planned["usergroups:symphonyGroups"]) == 99 and len(planned["usergroups:swoGroups"]) == 97
+
+    # Asked to, discover proposes a query where one filter answers exactly a group's people: the 60 desk users
+    # share their location and nobody else has it; Team 030's two users share a domain with a third user.
+    proposed = yaml.safe_load(run_discover(project, "--dry-run", "--propose-queries").stdout)
+    by_name = {e["name"]: e for e in proposed["usergroups:symphonyGroups"] + proposed["usergroups:swoGroups"]}
+    assert by_name["Scope 030"]["members"] == {"query": {"location": "Desk Floor"}}, by_name["Scope 030"]
+    assert by_name["yes"]["members"] == ["alice.smith", "bob.jones"] and len(by_name["Team 030"]["users"]) == 2
 
     result = run_discover(project)
     assert result.returncode == 0, result.stderr

@@ -209,3 +209,42 @@ def test_every_query_error_is_one_readable_line(directory, rsps):
     for path, result in texts.items():
         text = " | ".join(f.reason for f in result.failures)
         assert text and not problems(text, BUDGET), (path, text, problems(text, BUDGET))
+
+
+def test_a_role_query_makes_the_whole_assignee_list(directory):
+    from providers.symphony.members import SymphonyUserGroupAssigneesProvider
+
+    p = configured(SymphonyUserGroupAssigneesProvider, SYM_CONFIG)
+    checked = p.check({}, members({"role": "COMPLIANCE_OFFICER"}, ["ivan.extra"]))
+    assert not checked.failures and checked.inputs["usernames"] == {"carol.officer": True, "ivan.extra": True}
+    directory.pod.links["assignments"][directory.pod.ids["dave.bridge"]] = True  # assigned in the portal
+    outs = p.create(checked.inputs).outs
+    assert directory.pod.active("assignments") == {"carol.officer", "ivan.extra"}  # and dave unassigned
+    directory.people["carol.officer"]["roles"] = []  # no longer a compliance officer
+    news = p.check(outs, members({"role": "COMPLIANCE_OFFICER"}, ["ivan.extra"])).inputs
+    p.update(SYM_GID, outs, news)
+    assert directory.pod.active("assignments") == {"ivan.extra"}
+
+
+# -- discover --propose-queries: a query only where one filter explains a list exactly ---------------
+def test_a_query_is_proposed_only_when_it_answers_exactly_the_discovered_members(directory):
+    from program.proposals import symphony_query
+    from providers.symphony.members import SymphonyUserGroupMembersProvider as Members
+
+    client = configured(Members, SYM_CONFIG).client("symphony")
+    # London without regard to case, and not dave's "London Bridge" nor frank (disabled): exactly these three.
+    assert symphony_query(client, "symphony", ["carol.officer", "gina.london", "hank.contractor"]) == \
+        {"location": "London"}
+    assert symphony_query(client, "symphony", ["carol.officer", "gina.london"]) is None  # hank would join
+    assert symphony_query(client, "symphony", ["carol.officer", "erin.paris"]) is None  # no shared filter
+
+
+def test_an_address_domain_is_proposed_only_when_it_answers_exactly_the_discovered_users(rsps):
+    from program.proposals import swo_query
+
+    Account(rsps, [swo_user(1, "ann@contoso.com"), swo_user(2, "bob@fabrikam.com"),
+                   swo_user(3, "cid@contoso.com", status="Disabled"), swo_user(4, "dee@CONTOSO.com")])
+    client = configured(SwoUserGroupMembersProvider, SWO_CONFIG).client("swo")
+    assert swo_query(client, "swo", ACC, ["USR-0000-0001", "USR-0000-0004"]) == 'ilike(user.email,"*@contoso.com")'
+    assert swo_query(client, "swo", ACC, ["USR-0000-0001"]) is None  # dee would join
+    assert swo_query(client, "swo", ACC, ["USR-0000-0001", "USR-0000-0002"]) is None  # two domains

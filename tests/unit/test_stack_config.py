@@ -216,3 +216,40 @@ def test_a_config_nearing_the_room_the_engine_has_warns_naming_the_longest_inlin
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"usergroups:symphonyGroups": json.dumps(big)}))
     load(symphonyGroups=[{"key": "desk", "name": "Desk", "members": big}])
     assert len(warned) == 1 and "('desk') members (6000 names)" in warned[0]
+
+
+def test_query_forms_make_whole_lists_chosen_by_the_directory(tmp_path):
+    (tmp_path / "never.txt").write_text("dave.contractor\n")
+    sym = stack_config.load(FakeConfig(symphonyGroups=[{
+        "key": "emea", "name": "EMEA Compliance", "maxRemovals": 20,
+        "members": {"query": {"company": "Acme Bank", "location": "London"}, "include": ["carol.officer"],
+                    "exclude": {"file": "never.txt"}, "minMatches": 5},
+        "assignees": {"query": {"role": "COMPLIANCE_OFFICER"}}}]),
+        where="stacks/Pulumi.dev.yaml", all_config={}, secret_keys=(), root=tmp_path).symphony[0][1]
+    made = {cls.__name__: (name, args) for cls, name, args, _ in sym.memberships("g1")}
+    name, args = made["SymphonyUserGroupMembers"]
+    assert name == "emea" and args.usernames == ["carol.officer"] and args.exclude == ["dave.contractor"]
+    assert args.query == {"company": "Acme Bank", "location": "London"} and args.min_matches == 5
+    assert args.max_removals == 20
+    name, args = made["SymphonyUserGroupAssignees"]
+    assert name == "emea" and args.query == {"role": "COMPLIANCE_OFFICER"} and args.usernames is None
+    assert set(made) == {"SymphonyUserGroupMembers", "SymphonyUserGroupAssignees"}
+    assert sym.people() == {"members": ["carol.officer"], "assignees": []}  # the ledger's: what the entry names
+
+    swo = load(swoGroups=[{**SWO_ENTRY, "users": {"query": 'ilike(user.email,"*@contoso.com")'}}]).swo[0][1]
+    ((cls, name, args, _),) = swo.memberships("UGR-1111-2222")
+    assert cls.__name__ == "SwoUserGroupMembers" and args.query == 'ilike(user.email,"*@contoso.com")'
+
+
+@pytest.mark.parametrize("entry,expect", [
+    ({"members": {"query": {"locaton": "London"}}}, "members.query.locaton"),
+    ({"members": {"query": {"location": "London"}, "includ": ["x"]}}, "members.includ"),
+    ({"assignees": {"query": {}}}, "names no filter"),
+])
+def test_a_wrong_query_form_fails_naming_the_field(entry, expect):
+    assert expect in problems(symphonyGroups=[{"key": "emea", "name": "EMEA", **entry}])
+
+
+def test_a_wrong_rql_query_fails_naming_the_field():
+    text = problems(swoGroups=[{**SWO_ENTRY, "users": {"query": 'ilik(user.email,"x")'}}])
+    assert "users.query" in text and "not an RQL operator" in text
