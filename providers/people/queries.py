@@ -62,9 +62,9 @@ def explain(adapter: PeopleAdapter, what: str, query: Any, before: Any, after: l
             matched: list[str]) -> None:
     """The plan's line for a query: how many it matches, and why each who leaves no longer does."""
     had = [v for v in before if isinstance(v, str)] if isinstance(before, list) else []
-    kept = {adapter.key(v) for v in after}
+    kept, held = {adapter.key(v) for v in after}, {adapter.key(h) for h in had}  # once: lists of thousands
     leaving = [v for v in had if adapter.key(v) not in kept]
-    joining = [v for v in after if adapter.key(v) not in {adapter.key(h) for h in had}] if had else []
+    joining = [v for v in after if adapter.key(v) not in held] if had else []
     line = f"query of {what}: matches {len(matched)} active {adapter.noun}s"
     if joining:
         line += f"; now matching: {some(joining, 3)}"
