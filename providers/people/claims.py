@@ -55,21 +55,22 @@ class Claims:
             return {p for p in people if self._held.get((group_id, p), holder) != holder}
 
 
-def claims(scope: tuple[str, ...]) -> Claims:
-    """The run's claims for one tenant (``scope``: the API and the connection)."""
-    return shared(("claims", *scope), Claims)
+def claims(adapter: PeopleAdapter) -> Claims:
+    """The run's claims of one kind of people (a group's members, its assignees) in one tenant: a member list
+    and an additive assignee of one group hold different things, and never take one over from the other."""
+    return shared(("claims", *adapter.scope, adapter.noun), Claims)
 
 
 def enter_form(adapter: PeopleAdapter, group_id: str, form: str, conflict: str) -> None:
     """Records that a resource of ``form`` holds the group's people in this run, where the adapter's kind
     has both forms (a list and additive people); the second form on one group fails with ``conflict``."""
     if adapter.has_list_form:
-        claims(adapter.scope).enter(group_id, form, conflict)
+        claims(adapter).enter(group_id, form, conflict)
 
 
-def leave_claimed(scope: tuple[str, ...], group_id: str, people: set[str], holder: str) -> set[str]:
+def leave_claimed(adapter: PeopleAdapter, group_id: str, people: set[str], holder: str) -> set[str]:
     """``people`` less those another resource of the stack took over in this run (with a warning)."""
-    taken = claims(scope).others(group_id, people, holder)
+    taken = claims(adapter).others(group_id, people, holder)
     if taken:
         warn(f"not removing {', '.join(sorted(taken))} from {group_id}: another resource of this stack took "
              "them over in this run")

@@ -124,7 +124,7 @@ class PeopleList(_People[I], Generic[I]):
     def _apply(self, group_id: str, values: list[str], before: set[PersonId],
                resolved: dict[str, PersonId], current: list[Person] | None = None) -> None:
         wanted = set(resolved.values())
-        claims(self.adapter.scope).claim(group_id, map(str, wanted), LIST)
+        claims(self.adapter).claim(group_id, map(str, wanted), LIST)
         add, drop = wanted - before, before - wanted
         bulk = self.adapter.bulk_from
         if bulk is not None and len(add) + len(drop) >= bulk and self._replace(group_id, values, resolved, current):
@@ -166,7 +166,7 @@ class PeopleList(_People[I], Generic[I]):
         # Exactly the people this resource manages (as declared), not everyone a refresh found.
         group_id = outputs["group_id"]
         declared = {str(self.adapter.parse_id(p)) for p in (outputs.get("resolved") or {}).values()}
-        managed = {self.adapter.parse_id(p) for p in leave_claimed(self.adapter.scope, group_id, declared, LIST)}
+        managed = {self.adapter.parse_id(p) for p in leave_claimed(self.adapter, group_id, declared, LIST)}
         with self.journal.writing(group_id):
             self._remove_all(group_id, managed)
 
@@ -196,7 +196,7 @@ class OnePerson(_People[I], Generic[I]):
         if missing:
             raise self.adapter.unknown(group_id, missing)
         person = found[value]
-        claims(self.adapter.scope).claim(group_id, [str(person.id)], ADD)
+        claims(self.adapter).claim(group_id, [str(person.id)], ADD)
         # Taking over what is already so writes nothing (an adopted tenant's first `up` stays read-only).
         held = self.adapter.holds(group_id, person.id)
         # Journaled before it is sent: a grant with no answer may land after this create failed, when no
@@ -221,7 +221,7 @@ class OnePerson(_People[I], Generic[I]):
 
     def remove(self, id_: str, outputs: dict[str, Any]) -> None:
         group_id, _, person_id = id_.rpartition("/")
-        if leave_claimed(self.adapter.scope, group_id, {person_id}, ADD):
+        if leave_claimed(self.adapter, group_id, {person_id}, ADD):
             remove_each(self.adapter, group_id, [self.adapter.parse_id(person_id)])
 
     def _outputs(self, inputs: I, value: str, person: Person) -> dict[str, Any]:

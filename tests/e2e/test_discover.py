@@ -84,9 +84,11 @@ def test_discover_adopt_without_writes_then_no_op_then_drift(project: PulumiProj
     # Asked to, discover proposes a query where one filter answers exactly a group's people: the 60 desk users
     # share their location and nobody else has it; Team 030's two users share a domain with a third user.
     proposed = yaml.safe_load(run_discover(project, "--dry-run", "--propose-queries").stdout)
-    by_name = {e["name"]: e for e in proposed["usergroups:symphonyGroups"] + proposed["usergroups:swoGroups"]}
-    assert by_name["Scope 030"]["members"] == {"query": {"location": "Desk Floor"}}, by_name["Scope 030"]
-    assert by_name["yes"]["members"] == ["alice.smith", "bob.jones"] and len(by_name["Team 030"]["users"]) == 2
+    pod_groups = {e["name"]: e for e in proposed["usergroups:symphonyGroups"]}
+    account_groups = {e["name"]: e for e in proposed["usergroups:swoGroups"]}
+    assert pod_groups["Scope 030"]["members"] == {"query": {"location": "Desk Floor"}}, pod_groups["Scope 030"]
+    assert pod_groups["yes"]["members"] == ["alice.smith", "bob.jones"]  # nothing they share answers exactly them
+    assert len(account_groups["Team 030"]["users"]) == 2
 
     result = run_discover(project)
     assert result.returncode == 0, result.stderr

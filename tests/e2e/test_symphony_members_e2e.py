@@ -138,7 +138,7 @@ def test_additive_members_leave_the_others_and_a_list_with_additions_is_refused(
     assert "dave.out" in active(emu, gid)  # the other stack adds him back
     project.refresh().ok()
     flap = project.up().ok().output
-    assert f"dave.out came back to {gid} after an earlier `up` removed them" in flap, flap
+    assert f"dave.out came back to emea ({gid}) after an earlier `up` removed them" in flap, flap
     assert active(emu, gid) == {"alice.smith", "bob.jones"}  # the list wins its own runs
     seen = other.refresh().ok().output
     assert "was deleted outside Pulumi" in seen and "dave" in seen, seen

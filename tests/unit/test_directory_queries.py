@@ -248,3 +248,21 @@ def test_an_address_domain_is_proposed_only_when_it_answers_exactly_the_discover
     assert swo_query(client, "swo", ACC, ["USR-0000-0001", "USR-0000-0004"]) == 'ilike(user.email,"*@contoso.com")'
     assert swo_query(client, "swo", ACC, ["USR-0000-0001"]) is None  # dee would join
     assert swo_query(client, "swo", ACC, ["USR-0000-0001", "USR-0000-0002"]) is None  # two domains
+
+
+def test_a_member_list_and_an_additive_assignee_of_one_group_hold_different_things(directory):
+    from providers.symphony.members import SymphonyUserGroupAssignmentProvider
+    from tests.unit.test_people_rules import new_run
+
+    members = configured(SymphonyUserGroupMembersProvider, SYM_CONFIG)
+    officer = configured(SymphonyUserGroupAssignmentProvider, SYM_CONFIG)
+    listed = members.check({}, {"group_id": SYM_GID, "usernames": ["carol.officer"], "connection": "symphony"})
+    assigned = officer.check({}, {"group_id": SYM_GID, "username": "carol.officer", "connection": "symphony"})
+    assert not listed.failures and not assigned.failures  # members and assignees: two kinds, no conflict
+    outs = members.create(listed.inputs).outs
+    officer.create(assigned.inputs)
+    new_run()  # the next command: the list leaves the stack, carol's membership goes, her assignment stays
+    officer.check({}, {"group_id": SYM_GID, "username": "carol.officer", "connection": "symphony"})
+    officer.diff(f"{SYM_GID}/1000", assigned.inputs, assigned.inputs)
+    members.delete(SYM_GID, outs)
+    assert directory.pod.active() == set() and directory.pod.active("assignments") == {"carol.officer"}
