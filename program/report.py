@@ -23,7 +23,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from rich.console import Console
 from rich.progress import Progress
@@ -32,6 +32,8 @@ from rich.table import Table
 from program import stack_config
 from program.discover import DictConfig, stack_config as read_stack_config
 from providers.errors import ProviderError, some
+from providers.fields import MIN_MATCHES
+from providers.people import queries
 from providers.people.adapter import PeopleAdapter
 from providers.people.directory import directory
 
@@ -106,6 +108,26 @@ def compare(adapter: PeopleAdapter, state: PeopleState, declared: list[str]) -> 
     return state
 
 
+Declared = list[str] | Callable[[PeopleAdapter], list[str]]  # the people, or how to ask a query for them
+
+
+def queried(entry: Any, kind: str) -> stack_config.QueryForm | None:
+    """The entry's query form of this kind of people, if it has one."""
+    form = getattr(entry, kind, None)
+    return form if isinstance(form, stack_config.QueryForm) else None
+
+
+def declared(entry: Any, kind: str, values: list[str]) -> Declared:
+    """Who the entry declares of this kind: its list, or, for a query, the people the query chooses now
+    (asked as a plan asks it, so a group that follows the directory reports its drift like a list)."""
+    form = queried(entry, kind)
+    if form is None:
+        return values
+    floor = form.min_matches if form.min_matches is not None else MIN_MATCHES
+    query, include, exclude = getattr(form, "query"), getattr(form, "include") or [], getattr(form, "exclude") or []
+    return lambda adapter: queries.choose(adapter, query, include, exclude, floor)[0]
+
+
 def _label(person: Any) -> str:
     """A person as the API shows them, with their address where it is not already what is shown."""
     email = person.extra.get("email")
@@ -122,21 +144,22 @@ def collect(entries: stack_config.GroupConfig, outputs: dict[str, Any], config: 
     from providers.symphony.people import PodAssignees, PodMembers
     from providers.symphony.provider import connect as symphony_connect
 
-    work: list[tuple[PeopleState, list[str], Any]] = []
+    work: list[tuple[PeopleState, Declared, Any]] = []
     for key, entry in entries.symphony:
         gid = str((outputs.get("symphonyGroups") or {}).get(key, {}).get("id") or "")
         for kind, values in entry.people().items():
             inputs = SymphonyUserGroupMembersInputs.model_construct(connection=entry.connection, group_id=gid)
             adapter_class = PodMembers if kind == "members" else PodAssignees
-            whole = kind == "members" and isinstance(entry.members, list)
-            work.append((PeopleState("symphonyGroups", key, entry.name, gid, kind, whole), values,
+            whole = (kind == "members" and isinstance(entry.members, list)) or queried(entry, kind) is not None
+            work.append((PeopleState("symphonyGroups", key, entry.name, gid, kind, whole), declared(entry, kind, values),
                          lambda i=inputs, c=adapter_class, n=entry.connection: c(symphony_connect(n, config), i)))
     for key, swo in entries.swo:
         gid = str((outputs.get("swoGroups") or {}).get(key, {}).get("id") or "")
         for kind, values in swo.people().items():
             account = SwoUserGroupMembersInputs.model_construct(connection=swo.connection, group_id=gid,
                                                                account_id=swo.account_id)
-            work.append((PeopleState("swoGroups", key, swo.name, gid, kind, isinstance(swo.users, list)), values,
+            whole = isinstance(swo.users, list) or queried(swo, kind) is not None
+            work.append((PeopleState("swoGroups", key, swo.name, gid, kind, whole), declared(swo, kind, values),
                          lambda i=account, n=swo.connection: AccountUsers(swo_connect(n, config), i)))
     states = []
     with Progress(console=console, transient=True) as progress:
@@ -146,7 +169,8 @@ def collect(entries: stack_config.GroupConfig, outputs: dict[str, Any], config: 
                 state.note = "not created yet: run `pulumi up`"
             else:
                 try:
-                    compare(make(), state, values)
+                    adapter = make()
+                    compare(adapter, state, values(adapter) if callable(values) else values)
                 except ProviderError as exc:
                     state.note = f"could not be read: {exc}"
             states.append(state)

@@ -266,3 +266,21 @@ def test_a_member_list_and_an_additive_assignee_of_one_group_hold_different_thin
     officer.diff(f"{SYM_GID}/1000", assigned.inputs, assigned.inputs)
     members.delete(SYM_GID, outs)
     assert directory.pod.active() == set() and directory.pod.active("assignments") == {"carol.officer"}
+
+
+def test_the_access_report_holds_a_query_group_to_what_the_query_chooses(directory):
+    from program import report
+    from tests.unit.test_stack_config import load
+
+    entry = load(symphonyGroups=[{"key": "emea", "name": "EMEA", "members": {"query": LONDON,
+                                                                             "exclude": ["hank.contractor"]}}]).symphony[0][1]
+    wanted = report.declared(entry, "members", entry.people()["members"])
+    p = provider()
+    adapter = p.adapter(p.inputs_model.model_construct(connection="symphony", group_id=SYM_GID))
+    assert callable(wanted) and wanted(adapter) == ["carol.officer", "gina.london"]
+    for name in ("carol.officer", "dave.bridge"):  # dave was added in the portal; gina is missing
+        directory.pod.links["memberships"][directory.pod.ids[name]] = True
+    state = report.compare(adapter, report.PeopleState("symphonyGroups", "emea", "EMEA", SYM_GID, "members", True),
+                           wanted(adapter))
+    assert state.people == {"carol.officer": report.IN_SYNC, "gina.london": report.MISSING,
+                            "dave.bridge": report.ADDED} and state.differs
