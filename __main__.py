@@ -20,8 +20,9 @@ chosen = stack_config.whole_list_people(people)  # what a directory query chose,
 # Who each entry declares, as the last `up` recorded it: a people key gone from an entry fails preview.
 # It depends on everything, so `destroy` deletes it first: it refuses, before any write, a destroy that
 # would leave a SoftwareOne user with no group (or a group it cannot delete).
-PeopleLedger({key: entry.ledger() for key, entry in groups.symphony},
-             {key: {**entry.ledger(), "groupId": swo[key].id} for key, entry in groups.swo},
+PeopleLedger({key: entry.ledger(chosen.get(("symphonyGroups", key))) for key, entry in groups.symphony},
+             {key: {**entry.ledger(chosen.get(("swoGroups", key))), "groupId": swo[key].id}
+              for key, entry in groups.swo},
              stack_config.stack_file(),
              pulumi.ResourceOptions(depends_on=[*symphony.values(), *swo.values(), *people.values()]))
 

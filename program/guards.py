@@ -67,7 +67,18 @@ def all_dropped(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
 
 
 Tenant = tuple[str, str]  # a SoftwareOne connection namespace and account id
-Departures = tuple[list[Leaving], dict[str, list[str]]]  # the groups leaving, and the kept ones' users
+# The groups leaving, and the kept ones' users (None: not known yet, so they may hold anyone).
+Departures = tuple[list[Leaving], dict[str, list[str] | None]]
+
+
+def named(users: Any) -> list[str] | None:
+    """The users an entry's record holds (a list, or a map keyed by them); ``None`` while not known yet (at
+    ``preview``, the users a query will choose in this run)."""
+    if users is None:
+        return []
+    if isinstance(users, (list, tuple, Mapping)):
+        return [str(u) for u in users]
+    return None
 
 
 def swo_departures(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[Tenant, Departures]:
@@ -89,10 +100,10 @@ def swo_departures(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[Ten
         gid = entry.get("groupId") if isinstance(entry, Mapping) else None
         if not isinstance(gid, str) or key in staying_keys or gid in staying_ids or not entry.get("accountId"):
             continue  # an older record (no group id) or a group that stays
-        removes = () if entry.get("retainPeople") else tuple(map(str, entry.get("users") or ()))
+        removes = () if entry.get("retainPeople") else tuple(named(entry.get("users")) or ())
         tenant(entry)[0].append(Leaving(str(key), gid, removes))
     for key, entry in now.items():
         if isinstance(entry, Mapping) and entry.get("accountId"):
             gid = entry.get("groupId")  # unknown while the group is still to be created: named by its key
-            tenant(entry)[1][gid if isinstance(gid, str) else f"new:{key}"] = list(map(str, entry.get("users") or ()))
+            tenant(entry)[1][gid if isinstance(gid, str) else f"new:{key}"] = named(entry.get("users"))
     return out

@@ -114,11 +114,9 @@ class Entry(BaseModel):
         per kind (``memberCount``), and ``retainPeople`` when set: a ``StackReference`` reads who is in the
         group without the state. A kind a directory query chooses is as ``chosen`` has it (kind -> the whole
         list's output of its people)."""
-        people: dict[str, Any] = self.keyed_people()
-        counts: dict[str, Any] = {f"{kind[:-1]}Count": len(names) for kind, names in people.items()}
-        for kind, names in (chosen or {}).items():
-            if isinstance(getattr(self, kind, None), QueryForm):
-                people[kind], counts[f"{kind[:-1]}Count"] = names, names.apply(len)
+        people = self.people_now(chosen)
+        counts: dict[str, Any] = {f"{kind[:-1]}Count": names.apply(len) if isinstance(names, pulumi.Output)
+                                  else len(names) for kind, names in people.items()}
         return {**people, **counts, **({"retainPeople": True} if self.retain_people else {})}
 
     def people(self) -> dict[str, list[str]]:
@@ -129,9 +127,18 @@ class Entry(BaseModel):
         """:meth:`people` as state and exports store lists of people (``providers.keyed``): a change reads by name."""
         return {kind: keyed(names) for kind, names in self.people().items()}
 
-    def ledger(self) -> dict[str, Any]:
-        """What the people ledger records of this entry: its people, ``formerKeys`` and ``retainPeople``."""
-        return {**self.keyed_people(), "formerKeys": list(self.former_keys), "retainPeople": self.retain_people}
+    def people_now(self, chosen: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """:meth:`keyed_people`, with each kind a directory query chooses as ``chosen`` has it (kind -> the
+        whole list's output of its people): who the entry holds, not only whom it names."""
+        people: dict[str, Any] = self.keyed_people()
+        people.update({kind: names for kind, names in (chosen or {}).items()
+                       if isinstance(getattr(self, kind, None), QueryForm)})
+        return people
+
+    def ledger(self, chosen: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """What the people ledger records of this entry: its people (those a query chose, so that the check of
+        who a leaving group strands counts them as the stack's), ``formerKeys`` and ``retainPeople``."""
+        return {**self.people_now(chosen), "formerKeys": list(self.former_keys), "retainPeople": self.retain_people}
 
 
 # A people field is either a whole list or ``{add: [...]}``; errors name the field, not the form tried.
@@ -281,10 +288,10 @@ class SwoGroupEntry(Entry, SwoUserGroupInputs):
             (self.users.include or []) if isinstance(self.users, QueryUsers) else self.users
         return {"users": sorted(users)} if users is not None else {}
 
-    def ledger(self) -> dict[str, Any]:
+    def ledger(self, chosen: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The record of :meth:`Entry.ledger`, with the account and connection (the group id is added by the
         program once the group exists): what a check of users left without a group needs."""
-        return {**super().ledger(), "accountId": self.account_id, "connection": self.connection}
+        return {**super().ledger(chosen), "accountId": self.account_id, "connection": self.connection}
 
     def memberships(self, group_id: Any) -> list[Membership]:
         """The people resources this entry declares."""

@@ -11,7 +11,7 @@ names, per group, everyone who would be left with no group and everyone the run 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .client import SwoClient
 from .people import AccountUsers, person
@@ -35,12 +35,16 @@ class _Stranded:
 
 
 def departure_problems(client: SwoClient, account_id: str, leaving: Iterable[Leaving],
-                       kept: dict[str, Iterable[str]] | None = None) -> list[str]:
+                       kept: Mapping[str, Iterable[str] | None] | None = None) -> list[str]:
     """One line per leaving group that strands someone; ``kept`` maps each group the stack keeps to the
-    users it declares (a user declared there has a group after the run, even before it is written)."""
+    users it declares (a user declared there has a group after the run, even before it is written), or to
+    ``None`` while they are not known yet (a query's choice at ``preview``): such a group may hold anyone,
+    and the run's own check, once they are known, decides."""
     leaving = list(leaving)
     gone = {g.group_id for g in leaving}
-    kept_keys = {gid: {AccountUsers.key(v) for v in values} for gid, values in (kept or {}).items()}
+    if any(values is None for values in (kept or {}).values()):
+        return []
+    kept_keys = {gid: {AccountUsers.key(v) for v in values or ()} for gid, values in (kept or {}).items()}
     problems = []
     for group in leaving:
         removes = {AccountUsers.key(v) for v in group.removes}

@@ -98,3 +98,10 @@ def test_query_groups_follow_the_directory(project: PulumiProject, emu: Emulator
     assert mass.returncode != 0 and "removes more than max_removals allows (10)" in mass.output, mass.output[-3000:]
     assert writes(emu) == 0
     assert active(emu, emea) == london - {"carol.officer"} | {"erin.paris", "ivan.paris"}
+
+    # destroy takes out exactly the people each query chose (the ledger records them, so the check that no
+    # SoftwareOne user is stranded counts them as the stack's own), then the groups.
+    project.set_groups(symphony=[symphony_group("emea", "EMEA Compliance", members=members, assignees=officers)],
+                       swo=[swo_group("buyers", "All buyers", users=buyers)])
+    project.destroy().ok()
+    assert not [g for g in emu.swo.groups() if g["id"] == buy]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -284,3 +285,20 @@ def test_the_access_report_holds_a_query_group_to_what_the_query_chooses(directo
                            wanted(adapter))
     assert state.people == {"carol.officer": report.IN_SYNC, "gina.london": report.MISSING,
                             "dave.bridge": report.ADDED} and state.differs
+
+
+def test_the_ledger_records_who_a_query_chose_so_a_destroy_takes_them_out():
+    from program import guards
+    from providers.swo.departures import departure_problems
+
+    # The record of a query group holds the users the query chose (a map from the last up), not only `include`.
+    olds = {"swoGroups": {"buyers": {"groupId": "UGR-0000-0009", "accountId": ACC, "connection": "swo",
+                                     "users": {"ann@contoso.com": True}}}}
+    ((leaving, kept),) = guards.swo_departures(olds, {}).values()
+    assert [(g.key, g.removes) for g in leaving] == [("buyers", ("ann@contoso.com",))] and kept == {}
+    # At preview a kept query group's users are not known yet: they may hold anyone, nobody is called stranded.
+    news = {"swoGroups": {"buyers": {"groupId": "UGR-0000-0009", "accountId": ACC, "users": "04da6b54-unknown"}}}
+    ((_, kept),) = guards.swo_departures({"swoGroups": {}}, news).values()
+    assert kept == {"UGR-0000-0009": None}
+    no_client: Any = object()  # nothing is read while a kept group's users are unknown
+    assert departure_problems(no_client, ACC, [guards.Leaving("old", "UGR-0000-0001")], kept) == []
