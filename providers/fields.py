@@ -108,6 +108,11 @@ def fields_where(model: type[BaseModel], flag: str, value: Any = True) -> tuple[
     return tuple(n for n in model.model_fields if field_meta(model, n).get(flag, False) == value)
 
 
+def defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's declared defaults that are plain values (what a check fills in for an absent input)."""
+    return {name: f.default for name, f in model.model_fields.items() if f.default is not None and not callable(f.default)}
+
+
 def domain_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """The group's own fields: what ``diff`` compares and the API stores."""
     return fields_where(model, "lifecycle", False)

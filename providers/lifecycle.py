@@ -221,8 +221,7 @@ class Provider(ConfiguredProvider, ABC, Generic[I]):
         valid, failures = validate(self.inputs_model, known, unknown, self.connection_problems)
         validated = cast(I, valid) if valid is not None else None
         # Defaults are filled in; nothing the user wrote is changed.
-        defaults = {name: f.default for name, f in self.inputs_model.model_fields.items()
-                    if name not in props and f.default is not None and not callable(f.default)}
+        defaults = {name: value for name, value in fields.defaults(self.inputs_model).items() if name not in props}
         if validated is not None and not failures:
             for warning in self.check_warnings(validated):
                 warn(warning)

@@ -124,3 +124,12 @@ class PeopleAdapter(ABC):
     def unknown(self, group: str, values: list[str]) -> ProviderError:
         """The one-line refusal for values that name nobody of this tenant."""
 
+
+def joining_and_leaving(adapter: type[PeopleAdapter], before: Any, after: Any) -> tuple[list[str], list[str]] | None:
+    """Who an update of a list adds and who it takes out, as declared and compared as the API compares
+    names; ``None`` while there is nothing stored yet or the new list is not known (at preview)."""
+    if not isinstance(before, list) or not isinstance(after, list) or any(not isinstance(v, str) for v in after):
+        return None
+    had, has = {adapter.key(v) for v in before if isinstance(v, str)}, {adapter.key(v) for v in after}
+    return ([v for v in after if adapter.key(v) not in had],
+            [v for v in before if isinstance(v, str) and adapter.key(v) not in has])

@@ -14,7 +14,7 @@ from ..fields import ResourceInputs, fields_where, removals_allowed, titled
 from ..keyed import load
 from ..lifecycle import Provider, one_line
 from ..notices import tell, warn
-from .adapter import PeopleAdapter, PersonId
+from .adapter import PeopleAdapter, PersonId, joining_and_leaving
 from .arrivals import arrivals
 from .claims import ADD, LIST, enter_form
 from .declarations import declarations
@@ -174,16 +174,6 @@ def one_person_twice(adapter: PeopleAdapter, group: str, own: list[str], others:
                                 f"{adapter.noun} ({person.id}) of {group}; declare each person once")
 
 
-def joining_and_leaving(adapter: type[PeopleAdapter], before: Any, after: Any) -> tuple[list[str], list[str]] | None:
-    """Who an update of a list adds and who it takes out, as declared and compared as the API compares
-    names; ``None`` while there is nothing stored yet or the new list is not known (at preview)."""
-    if not isinstance(before, list) or not isinstance(after, list) or any(not isinstance(v, str) for v in after):
-        return None
-    had, has = {adapter.key(v) for v in before if isinstance(v, str)}, {adapter.key(v) for v in after}
-    return ([v for v in after if adapter.key(v) not in had],
-            [v for v in before if isinstance(v, str) and adapter.key(v) not in has])
-
-
 def guard_removals(adapter: type[PeopleAdapter], what: str, before: Any, after: Any, allowed: Any) -> None:
     """Refuses, at ``preview``, an update that would take out more people than ``max_removals`` allows,
     or that would empty a list without ``max_removals`` saying so: a typo, a bad merge or a file that
@@ -257,7 +247,7 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
         chosen, failures = queries.expand(self, load(olds, self.keyed_fields), loaded)
         if failures:
             return CheckResult(news, [one_line(f, loaded) for f in failures])
-        return super().check(olds, chosen if chosen is not loaded else news)
+        return super().check(olds, chosen)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         olds, news = load(olds, self.keyed_fields), load(news, self.keyed_fields)
@@ -268,10 +258,11 @@ class PeopleListProvider(PeopleProvider[I], Generic[I]):
             result = DiffResult(changes=True, replaces=[], stables=[], delete_before_replace=False)
         if result.changes and not result.replaces:
             group = str(olds.get("group_id") or _id)
-            what = titled(f"{self.kind} of {group}", news.get("title") or olds.get("title"))
+            title = news.get("title") or olds.get("title")
+            what = titled(f"{self.kind} of {group}", title)
             before, after = olds.get(self.people_field), news.get(self.people_field)
             summarize(self.adapter_class, what, before, after)
-            warn_returned(self.adapter_class, titled(group, news.get("title")), olds, after)
+            warn_returned(self.adapter_class, titled(group, title), olds, after)
             guard_removals(self.adapter_class, what, before, after, news.get("max_removals"))
         return result
 

@@ -16,10 +16,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from .. import errors
 from ..errors import ProviderError, some
-from ..fields import MIN_MATCHES, titled
+from ..fields import MIN_MATCHES, defaults, titled
 from ..lifecycle import has_unknown
 from ..notices import tell
-from .adapter import PeopleAdapter
+from .adapter import PeopleAdapter, joining_and_leaving
 
 QUERY_ONLY = ("exclude", "min_matches")  # inputs that mean something only beside a query
 REASONS_AT_MOST = 20  # leavers whose reason is looked up; the rest are counted
@@ -61,10 +61,8 @@ def choose(adapter: PeopleAdapter, query: Any, include: list[str], exclude: list
 def explain(adapter: PeopleAdapter, what: str, query: Any, before: Any, after: list[str], exclude: list[str],
             matched: list[str]) -> None:
     """The plan's line for a query: how many it matches, and why each who leaves no longer does."""
-    had = [v for v in before if isinstance(v, str)] if isinstance(before, list) else []
-    kept, held = {adapter.key(v) for v in after}, {adapter.key(h) for h in had}  # once: lists of thousands
-    leaving = [v for v in had if adapter.key(v) not in kept]
-    joining = [v for v in after if adapter.key(v) not in held] if had else []
+    # Nobody "now matches" on a first run: the list had no one yet.
+    joining, leaving = (joining_and_leaving(type(adapter), before, after) if before else None) or ([], [])
     line = f"query of {what}: matches {len(matched)} active {adapter.noun}s"
     if joining:
         line += f"; now matching: {some(joining, 3)}"
@@ -95,9 +93,7 @@ def expand(provider: Any, olds: dict[str, Any], news: dict[str, Any]) -> tuple[d
     query, failures = parsed_query(provider.inputs_model.model_fields["query"].annotation, news["query"])
     if failures:
         return news, failures
-    defaults = {name: f.default for name, f in provider.inputs_model.model_fields.items()
-                if f.default is not None and not callable(f.default)}
-    inputs = provider.inputs_model.model_construct(**{**defaults, **news})
+    inputs = provider.inputs_model.model_construct(**{**defaults(provider.inputs_model), **news})
     include = [v for v in news.get(field) or [] if isinstance(v, str)]
     exclude = [v for v in news.get("exclude") or [] if isinstance(v, str)]
     floor = int(news["min_matches"]) if news.get("min_matches") is not None else MIN_MATCHES

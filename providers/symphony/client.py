@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -33,6 +33,7 @@ USERS_LOOKUP = "/pod/v3/users"
 USER_SEARCH = "/pod/v1/user/search"
 USER_FIND = "/pod/v1/admin/user/find"
 FIND_LIMIT = 1000  # Find Users' largest page
+T = TypeVar("T")
 PAGE_LIMIT = 100
 LOOKUP_MAX = 100  # the users lookup takes at most 100 elements per list
 LINKS = {"members": "memberships", "assignees": "assignments"}
@@ -99,24 +100,28 @@ class SymphonyClient:
     def search_users(self, query: UserSearchQuery) -> list[UserV2]:
         """Every user of this pod that Search Users returns for the filters, ``skip``/``limit`` to the end.
         The search may return inexact matches: the caller compares the fields the answer carries."""
-        found: list[UserV2] = []
-        while True:
-            r = self.http.request("POST", USER_SEARCH, params={"local": "true", "skip": len(found), "limit": PAGE_LIMIT},
-                                  json=query.model_dump(by_alias=True, exclude_none=True), idempotent=True)
-            page = UserSearchResults.model_validate(r.json())
-            found += page.users
-            if not page.users or len(page.users) < PAGE_LIMIT or (page.count is not None and len(found) >= page.count):
-                return found
+        def page(data: Any) -> tuple[list[UserV2], int | None]:
+            results = UserSearchResults.model_validate(data)
+            return results.users, results.count
+        return self._skipping(USER_SEARCH, query.model_dump(by_alias=True, exclude_none=True), PAGE_LIMIT, page,
+                              local="true")
 
     def find_users(self, user_filter: UserFilter) -> list[UserDetail]:
         """Every user of exactly this role, feature and status (Find Users), ``skip``/``limit`` to the end."""
-        found: list[UserDetail] = []
+        return self._skipping(USER_FIND, user_filter.model_dump(exclude_none=True), FIND_LIMIT,
+                              lambda data: ([UserDetail.model_validate(d) for d in data or []], None))
+
+    def _skipping(self, path: str, body: Any, limit: int, page: Callable[[Any], tuple[list[T], int | None]],
+                  **params: str) -> list[T]:
+        """Every item of a ``skip``/``limit`` search (a read sent as a POST), a page at a time, until a short
+        page or the ``count`` the answer gives."""
+        found: list[T] = []
         while True:
-            r = self.http.request("POST", USER_FIND, params={"skip": len(found), "limit": FIND_LIMIT},
-                                  json=user_filter.model_dump(exclude_none=True), idempotent=True)
-            page = [UserDetail.model_validate(d) for d in (r.json() or [])]
-            found += page
-            if len(page) < FIND_LIMIT:
+            r = self.http.request("POST", path, params={**params, "skip": len(found), "limit": limit}, json=body,
+                                  idempotent=True)
+            items, count = page(r.json())
+            found += items
+            if len(items) < limit or (count is not None and len(found) >= count):
                 return found
 
     def links(self, group_id: str, kind: str, active: bool | None = True,

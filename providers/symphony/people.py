@@ -30,6 +30,12 @@ def username(p: Person) -> str | None:
     return p.shown if p.names and p.names[0] == p.shown else None
 
 
+def user_person(user_id: int, name: str | None, email: str | None) -> Person:
+    """A pod user found by a lookup or a search: shown by username, named by it first (``username`` relies on
+    that order), then by address."""
+    return Person(id=user_id, shown=name or str(user_id), names=tuple(n for n in (name, email) if n))
+
+
 def person(link: UserGroupLink) -> Person:
     name = link.user.username if link.user and link.user.username else None
     return Person(id=link.user_id, shown=name or str(link.user_id), names=(name,) if name else ())
@@ -48,9 +54,7 @@ class PodPeople(PeopleAdapter):
     def look_up(self, values: list[str]) -> list[Person]:
         emails = [v for v in values if "@" in v]
         found = self.client.users([v for v in values if "@" not in v], emails)
-        # The username first among the names, where there is one (``username`` relies on it).
-        return [Person(id=u.id, shown=u.username or str(u.id),
-                       names=tuple(n for n in (u.username, u.email_address) if n)) for u in found]
+        return [user_person(u.id, u.username, u.email_address) for u in found]
 
     def current(self, group_id: str) -> list[Person] | None:
         links = self.client.links(group_id, self.kind)
@@ -85,8 +89,7 @@ class PodPeople(PeopleAdapter):
             for user in self.client.search_users(UserSearchQuery(filters=filters)):
                 if user.username and all(ascii_lower(str(getattr(user, f, None) or "")) == ascii_lower(v)
                                          for f, v in searched.items() if f in SHOWN_FILTERS):
-                    people[user.id] = Person(id=user.id, shown=user.username,
-                                             names=tuple(n for n in (user.username, user.email_address) if n))
+                    people[user.id] = user_person(user.id, user.username, user.email_address)
         found = query.given(FIND_FILTERS)
         if found or not searched:
             user_filter = UserFilter.model_validate({"status": "ENABLED", **found})
@@ -94,8 +97,7 @@ class PodPeople(PeopleAdapter):
                        if d.user_attributes.user_name}
             if searched:
                 return [p for i, p in people.items() if i in enabled]
-            return [Person(id=i, shown=str(d.user_attributes.user_name),
-                           names=tuple(n for n in (d.user_attributes.user_name, d.user_attributes.email_address) if n))
+            return [user_person(i, d.user_attributes.user_name, d.user_attributes.email_address)
                     for i, d in enabled.items()]
         return list(people.values())
 
